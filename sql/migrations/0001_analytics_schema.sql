@@ -1,0 +1,222 @@
+-- The analytics schema: settings (every limit in one place), raw event tables,
+-- per-session counters, dashboard rollups, rate-limit counters, and the card
+-- ownership table the seed names. Safe to re-apply.
+--
+-- Raw and rollup tables live in schema "analytics", which PostgREST/Supabase does not
+-- expose (only "public" is exposed by default). Nobody but the table owner and the
+-- SECURITY DEFINER functions in public touches them; RLS is enabled on every one with
+-- no policy for anon/authenticated, as a second wall should a grant slip in.
+
+CREATE SCHEMA IF NOT EXISTS analytics;
+REVOKE ALL ON SCHEMA analytics FROM PUBLIC;
+
+-- ---------------------------------------------------------------------------
+-- Settings: the one place for limits and switches. One row (singleton = true).
+-- Change a value with UPDATE analytics.settings SET ...; it applies to the next call.
+-- ---------------------------------------------------------------------------
+CREATE TABLE IF NOT EXISTS analytics.settings (
+  singleton boolean PRIMARY KEY DEFAULT true CHECK (singleton),
+  -- whole payload
+  max_events_per_call integer NOT NULL DEFAULT 500,
+  max_payload_bytes integer NOT NULL DEFAULT 1048576,      -- jsonb size of the events argument
+  -- per-field string lengths (characters)
+  max_id_length integer NOT NULL DEFAULT 128,               -- sessionId, contactId
+  max_code_length integer NOT NULL DEFAULT 64,              -- userCode, shareCode, pageType, clickCategory
+  max_target_length integer NOT NULL DEFAULT 512,           -- clickTarget
+  max_text_length integer NOT NULL DEFAULT 1024,            -- userAgent, referrer
+  -- accepted event time window around the server clock (the client drops events
+  -- older than 6 days, so 7 days back leaves a day of slack; 1 hour ahead tolerates
+  -- skewed device clocks)
+  max_event_age interval NOT NULL DEFAULT interval '7 days',
+  max_clock_skew interval NOT NULL DEFAULT interval '1 hour',
+  -- reject events whose userCode has no row in public.user_code_ownership
+  require_registered_user_code boolean NOT NULL DEFAULT false,
+  -- rate limits over fixed windows; NULL disables that limit
+  rate_window_seconds integer NOT NULL DEFAULT 60,
+  rate_limit_ip_calls integer DEFAULT 600,                  -- calls per client IP per window
+  rate_limit_user_code_events integer DEFAULT 60000,        -- events per userCode per window
+  -- rollup rows are spread over this many shards (by backend) so a hot card-day
+  -- is never a single hot row shared by all writers
+  rollup_shards integer NOT NULL DEFAULT 16 CHECK (rollup_shards BETWEEN 1 AND 1024)
+);
+INSERT INTO analytics.settings (singleton) VALUES (true) ON CONFLICT (singleton) DO NOTHING;
+
+-- ---------------------------------------------------------------------------
+-- Raw events. The dedupe key is (event_id, occurred time): it includes the time
+-- column so these tables can later be range-partitioned by time (a unique index on
+-- a partitioned table must contain the partition key); the client never changes an
+-- event's timestamp on retry. Events sent without an eventId get a random one.
+-- ---------------------------------------------------------------------------
+CREATE TABLE IF NOT EXISTS analytics.session_events (
+  event_id uuid NOT NULL,
+  session_id text NOT NULL,
+  user_code text NOT NULL,
+  share_code text,
+  contact_id text,
+  started_at timestamptz NOT NULL,
+  user_agent text,
+  referrer text,
+  received_at timestamptz NOT NULL DEFAULT now(),
+  CONSTRAINT session_events_dedupe UNIQUE (event_id, started_at)
+);
+
+CREATE TABLE IF NOT EXISTS analytics.page_views (
+  event_id uuid NOT NULL,
+  session_id text NOT NULL,
+  user_code text NOT NULL,
+  share_code text,
+  contact_id text,
+  page_type text NOT NULL,
+  viewed_at timestamptz NOT NULL,
+  received_at timestamptz NOT NULL DEFAULT now(),
+  CONSTRAINT page_views_dedupe UNIQUE (event_id, viewed_at)
+);
+
+CREATE TABLE IF NOT EXISTS analytics.clicks (
+  event_id uuid NOT NULL,
+  session_id text NOT NULL,
+  user_code text NOT NULL,
+  share_code text,
+  contact_id text,
+  click_target text NOT NULL,
+  click_category text NOT NULL,
+  clicked_at timestamptz NOT NULL,
+  received_at timestamptz NOT NULL DEFAULT now(),
+  CONSTRAINT clicks_dedupe UNIQUE (event_id, clicked_at)
+);
+
+-- One row per visit with exact counters (the seed's analytics_sessions).
+CREATE TABLE IF NOT EXISTS analytics.sessions (
+  session_id text PRIMARY KEY,
+  user_code text NOT NULL,
+  share_code text,
+  contact_id text,
+  first_seen timestamptz NOT NULL,
+  last_seen timestamptz NOT NULL,
+  page_views bigint NOT NULL DEFAULT 0,
+  clicks bigint NOT NULL DEFAULT 0,
+  user_agent text,
+  referrer text,
+  created_at timestamptz NOT NULL DEFAULT now(),
+  updated_at timestamptz NOT NULL DEFAULT now()
+);
+
+-- "This session already counted for this bucket": decides exactly once whether an
+-- event adds to a rollup's unique_sessions. kind: 'p' page type, 'c' click category,
+-- 't' click target. Only needed while events for that day can still arrive
+-- (max_event_age): analytics.prune_expired() deletes older marks.
+CREATE TABLE IF NOT EXISTS analytics.session_marks (
+  session_id text NOT NULL,
+  day date NOT NULL,
+  kind "char" NOT NULL,
+  item text NOT NULL,
+  user_code text NOT NULL,
+  share_code text NOT NULL,
+  contact_id text NOT NULL,
+  PRIMARY KEY (session_id, day, kind, item, user_code, share_code, contact_id)
+);
+
+-- ---------------------------------------------------------------------------
+-- Dashboard rollups, maintained by ingest_analytics_batch in the same transaction.
+-- Days are UTC days. '' in share_code / contact_id means "none". shard spreads one
+-- logical row over several physical rows; readers sum over shards.
+-- ---------------------------------------------------------------------------
+CREATE TABLE IF NOT EXISTS analytics.daily_sessions (
+  user_code text NOT NULL,
+  day date NOT NULL,
+  share_code text NOT NULL,
+  contact_id text NOT NULL,
+  shard smallint NOT NULL,
+  sessions bigint NOT NULL DEFAULT 0,             -- sessions whose first event is on this day
+  PRIMARY KEY (user_code, day, share_code, contact_id, shard)
+);
+
+CREATE TABLE IF NOT EXISTS analytics.daily_page_views (
+  user_code text NOT NULL,
+  day date NOT NULL,
+  share_code text NOT NULL,
+  contact_id text NOT NULL,
+  page_type text NOT NULL,
+  shard smallint NOT NULL,
+  views bigint NOT NULL DEFAULT 0,
+  unique_sessions bigint NOT NULL DEFAULT 0,      -- distinct sessions viewing this page type this day
+  PRIMARY KEY (user_code, day, share_code, contact_id, page_type, shard)
+);
+
+CREATE TABLE IF NOT EXISTS analytics.daily_click_categories (
+  user_code text NOT NULL,
+  day date NOT NULL,
+  share_code text NOT NULL,
+  contact_id text NOT NULL,
+  click_category text NOT NULL,
+  shard smallint NOT NULL,
+  clicks bigint NOT NULL DEFAULT 0,
+  unique_sessions bigint NOT NULL DEFAULT 0,
+  PRIMARY KEY (user_code, day, share_code, contact_id, click_category, shard)
+);
+
+CREATE TABLE IF NOT EXISTS analytics.daily_click_targets (
+  user_code text NOT NULL,
+  day date NOT NULL,
+  share_code text NOT NULL,
+  contact_id text NOT NULL,
+  click_target text NOT NULL,
+  click_category text NOT NULL,
+  shard smallint NOT NULL,
+  clicks bigint NOT NULL DEFAULT 0,
+  unique_sessions bigint NOT NULL DEFAULT 0,
+  PRIMARY KEY (user_code, day, share_code, contact_id, click_target, click_category, shard)
+);
+
+-- Rate-limit counters per key ('ip:<addr>' or 'code:<userCode>') per fixed window,
+-- sharded like the rollups so one hot card does not serialise its writers.
+CREATE TABLE IF NOT EXISTS analytics.rate_limit_counters (
+  key text NOT NULL,
+  window_start timestamptz NOT NULL,
+  shard smallint NOT NULL,
+  hits bigint NOT NULL DEFAULT 0,
+  PRIMARY KEY (key, window_start, shard)
+);
+
+-- ---------------------------------------------------------------------------
+-- Card ownership, as the seed names it: which signed-in user owns which userCode.
+-- The app manages it (service role); owners may read their own rows. It also serves
+-- as the card registry when settings.require_registered_user_code is on.
+-- ---------------------------------------------------------------------------
+CREATE TABLE IF NOT EXISTS public.user_code_ownership (
+  user_id uuid NOT NULL,
+  user_code text NOT NULL,
+  created_at timestamptz NOT NULL DEFAULT now(),
+  PRIMARY KEY (user_id, user_code)
+);
+CREATE INDEX IF NOT EXISTS user_code_ownership_user_code ON public.user_code_ownership (user_code);
+
+ALTER TABLE public.user_code_ownership ENABLE ROW LEVEL SECURITY;
+DROP POLICY IF EXISTS owners_read_own_codes ON public.user_code_ownership;
+CREATE POLICY owners_read_own_codes ON public.user_code_ownership
+  FOR SELECT TO authenticated USING (user_id = auth.uid());
+REVOKE ALL ON public.user_code_ownership FROM PUBLIC, anon, authenticated;
+GRANT SELECT ON public.user_code_ownership TO authenticated;
+GRANT ALL ON public.user_code_ownership TO service_role;
+
+-- ---------------------------------------------------------------------------
+-- Lock down every analytics table: RLS on (no policies: anon/authenticated get no
+-- rows even if a grant slipped in), no privileges for the API roles. service_role
+-- (the project's admin key) may read, for back-office exports.
+-- ---------------------------------------------------------------------------
+DO $$
+DECLARE
+  t text;
+BEGIN
+  FOREACH t IN ARRAY ARRAY['settings', 'session_events', 'page_views', 'clicks', 'sessions',
+                           'session_marks', 'daily_sessions', 'daily_page_views',
+                           'daily_click_categories', 'daily_click_targets', 'rate_limit_counters']
+  LOOP
+    EXECUTE format('ALTER TABLE analytics.%I ENABLE ROW LEVEL SECURITY', t);
+    EXECUTE format('REVOKE ALL ON analytics.%I FROM PUBLIC, anon, authenticated', t);
+    EXECUTE format('GRANT SELECT ON analytics.%I TO service_role', t);
+  END LOOP;
+END
+$$;
+REVOKE ALL ON SCHEMA analytics FROM anon, authenticated;
+GRANT USAGE ON SCHEMA analytics TO service_role;
