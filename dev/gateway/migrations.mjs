@@ -3,8 +3,8 @@
 // then any extra files given by the caller (test fixtures). Every file runs in
 // its own transaction and is recorded with its SHA-256 in
 // dev_gateway.applied_sql, so restarting against a persistent database skips
-// what is already there, and an edited file that was already applied is an
-// error rather than a silent divergence.
+// what is already there and re-applies only files edited since (sql/README.md
+// promises every file is safe to re-apply).
 import { readdirSync, readFileSync, existsSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { createHash } from 'node:crypto';
@@ -43,14 +43,10 @@ export async function applySqlFiles(db, files, { root = process.cwd(), log = () 
     try {
       const didApply = await db.transaction(async (q, exec) => {
         const rows = await q('select sha256 from dev_gateway.applied_sql where file = $1', [name]);
-        if (rows.length > 0) {
-          if (rows[0].sha256 !== sha256) {
-            throw new Error(`${name} changed after it was applied to this database; use a fresh database (or drop and recreate it)`);
-          }
-          return false;
-        }
+        if (rows.length > 0 && rows[0].sha256 === sha256) return false;
         await exec(text);
-        await q('insert into dev_gateway.applied_sql (file, sha256) values ($1, $2)', [name, sha256]);
+        await q(`insert into dev_gateway.applied_sql (file, sha256) values ($1, $2)
+                 on conflict (file) do update set sha256 = excluded.sha256, applied_at = now()`, [name, sha256]);
         return true;
       });
       if (didApply) {
