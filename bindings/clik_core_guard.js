@@ -1,0 +1,59 @@
+// Post-js for clik_core.mjs: makes wrong JS argument types an error value
+// (CoreError.INVALID_ARGUMENT / "" + lastError(), counted in stats().invalidCalls)
+// instead of the exception embind would throw, so that no Core method throws
+// for bad input (bindings/clik_core.d.ts). null/undefined strings mean "".
+// Pure marshalling: all decisions stay in the C++ core.
+addOnInit(function () {
+  var proto = Module['Core'].prototype;
+  var invalid = proto['_invalidCall'];
+  // name: [argument kinds ('n' number, 's' string), value returned on bad types]
+  // A null error value means "return the message" (configure's contract).
+  var signatures = {
+    'configure': ['s', null],
+    'seed': ['s', undefined],
+    'setIdentity': ['sss', -1],
+    'trackSession': ['nss', -1],
+    'trackPageView': ['ns', -1],
+    'trackClick': ['ns', -1],
+    'sessionId': ['n', ''],
+    'clickCategory': ['s', ''],
+    'nextDeadline': ['n', -1],
+    'pollBatch': ['n', ''],
+    'pollUrgent': ['n', ''],
+    'onResult': ['nnnss', -1],
+    'restore': ['sn', -1],
+    'restoreSession': ['s', -1],
+  };
+  function wrap(name, kinds, onError) {
+    var original = proto[name];
+    var arity = kinds.length;
+    proto[name] = function (a, b, c, d, e) {
+      var args = [a, b, c, d, e];
+      for (var i = 0; i < arity; i++) {
+        var v = args[i];
+        if (kinds.charAt(i) === 's') {
+          if (v == null) args[i] = '';
+          else if (typeof v !== 'string') return fail(this, name, i, 'a string', onError);
+        } else if (typeof v !== 'number') {
+          return fail(this, name, i, 'a number', onError);
+        }
+      }
+      switch (arity) {
+        case 1: return original.call(this, args[0]);
+        case 2: return original.call(this, args[0], args[1]);
+        case 3: return original.call(this, args[0], args[1], args[2]);
+        default: return original.call(this, args[0], args[1], args[2], args[3], args[4]);
+      }
+    };
+  }
+  function fail(self, name, index, expected, onError) {
+    var message = name + ': argument ' + (index + 1) + ' must be ' + expected;
+    invalid.call(self, message);
+    return onError === null ? message : onError;
+  }
+  for (var name in signatures) {
+    if (Object.prototype.hasOwnProperty.call(signatures, name)) {
+      wrap(name, signatures[name][0], signatures[name][1]);
+    }
+  }
+});

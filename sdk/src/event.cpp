@@ -1,0 +1,79 @@
+#include "clik/event.hpp"
+
+#include "clik/json_writer.hpp"
+#include "clik/utf8.hpp"
+
+namespace clik {
+
+std::string_view event_type_name(EventType t) {
+  switch (t) {
+    case EventType::Session: return "session";
+    case EventType::PageView: return "page_view";
+    case EventType::Click: return "click";
+  }
+  return "session";
+}
+
+bool parse_event_type(std::string_view name, EventType& out) {
+  if (name == "session") out = EventType::Session;
+  else if (name == "page_view") out = EventType::PageView;
+  else if (name == "click") out = EventType::Click;
+  else return false;
+  return true;
+}
+
+namespace {
+
+// Writes ,"key":"value" with the value repaired and truncated; omitted when empty.
+void field(std::string& out, std::string& scratch, const char* key, std::string_view value,
+           std::size_t max_bytes, std::uint64_t& truncated) {
+  if (value.empty()) return;
+  scratch.clear();
+  if (append_sanitized(scratch, value, max_bytes).truncated) ++truncated;
+  out.push_back(',');
+  out.push_back('"');
+  out.append(key);
+  out.append("\":");
+  append_json_string(out, scratch);
+}
+
+}  // namespace
+
+Event build_event(const EventFields& f, std::size_t max_string_bytes, std::uint64_t& truncated) {
+  Event e;
+  e.timestamp = f.timestamp;
+  e.id.assign(f.event_id.data(), f.event_id.size());
+  std::string& out = e.json;
+  out.reserve(256);
+  std::string scratch;
+  out.append("{\"type\":\"");
+  out.append(event_type_name(f.type));
+  out.append("\",\"data\":{\"eventId\":\"");
+  out.append(e.id);  // generated or validated as canonical UUID text: no escaping needed
+  out.push_back('"');
+  field(out, scratch, "sessionId", f.session_id, max_string_bytes, truncated);
+  field(out, scratch, "userCode", f.user_code, max_string_bytes, truncated);
+  field(out, scratch, "shareCode", f.share_code, max_string_bytes, truncated);
+  field(out, scratch, "contactId", f.contact_id, max_string_bytes, truncated);
+  switch (f.type) {
+    case EventType::Session:
+      field(out, scratch, "userAgent", f.user_agent, max_string_bytes, truncated);
+      field(out, scratch, "referrer", f.referrer, max_string_bytes, truncated);
+      break;
+    case EventType::PageView:
+      field(out, scratch, "pageType", f.page_type, max_string_bytes, truncated);
+      break;
+    case EventType::Click:
+      field(out, scratch, "clickTarget", f.click_target, max_string_bytes, truncated);
+      field(out, scratch, "clickCategory", f.click_category, max_string_bytes, truncated);
+      break;
+  }
+  out.append(",\"timestamp\":");
+  append_json_int(out, f.timestamp);
+  out.append("},\"timestamp\":");
+  append_json_int(out, f.timestamp);
+  out.push_back('}');
+  return e;
+}
+
+}  // namespace clik
