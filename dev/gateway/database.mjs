@@ -6,6 +6,14 @@
 //   close()
 import pg from 'pg';
 
+/** The database could not be reached at all (PostgREST: 503 PGRST000). */
+export class ConnectionError extends Error {
+  constructor(cause) {
+    super(cause && cause.message ? cause.message : String(cause));
+    this.cause = cause;
+  }
+}
+
 export async function openPostgres(databaseUrl, { poolSize = 10 } = {}) {
   const pool = new pg.Pool({ connectionString: databaseUrl, max: poolSize });
   // An idle client losing its connection must not crash the process.
@@ -15,7 +23,12 @@ export async function openPostgres(databaseUrl, { poolSize = 10 } = {}) {
   return {
     kind: 'postgres',
     async transaction(fn) {
-      const client = await pool.connect();
+      let client;
+      try {
+        client = await pool.connect();
+      } catch (err) {
+        throw new ConnectionError(err);
+      }
       let broken = null;
       try {
         await client.query('BEGIN');
