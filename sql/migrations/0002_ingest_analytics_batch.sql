@@ -103,12 +103,12 @@ DECLARE
   v_rate_window timestamptz;
   limited_key text;
   parsed analytics.parsed_event[];
-  new_sessions analytics.parsed_event[] := '{}';
-  new_page_views analytics.parsed_event[] := '{}';
-  new_clicks analytics.parsed_event[] := '{}';
+  new_sessions analytics.parsed_event[] := '{}'::analytics.parsed_event[];
+  new_page_views analytics.parsed_event[] := '{}'::analytics.parsed_event[];
+  new_clicks analytics.parsed_event[] := '{}'::analytics.parsed_event[];
   fresh analytics.parsed_event[];
-  marks analytics.session_marks[] := '{}';
-  created analytics.sessions[] := '{}';
+  marks analytics.session_marks[] := '{}'::analytics.session_marks[];
+  created analytics.sessions[] := '{}'::analytics.sessions[];
   n_valid integer;
   rejected json;
 BEGIN

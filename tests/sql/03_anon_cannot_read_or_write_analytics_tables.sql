@@ -1,0 +1,113 @@
+-- Grants and RLS: the API roles cannot select, insert, update or delete any analytics
+-- table (they are in an unexposed schema, privileges revoked, RLS on with no policy);
+-- the functions are reachable only as intended and their search_path is fixed.
+BEGIN;
+SELECT plan(29);
+
+CREATE TEMP TABLE analytics_tables AS
+  SELECT c.relname::text AS t FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+  WHERE n.nspname = 'analytics' AND c.relkind IN ('r', 'p');
+
+SELECT is((SELECT count(*) FROM analytics_tables), 11::bigint, 'the analytics schema has the 11 expected tables');
+
+-- Every table: RLS on, no policy at all, no privilege for anon/authenticated/PUBLIC.
+SELECT is(array_agg(t ORDER BY t) FILTER (WHERE NOT c.relrowsecurity), NULL, 'RLS is enabled on every analytics table')
+FROM analytics_tables JOIN pg_class c ON c.relname = t AND c.relnamespace = 'analytics'::regnamespace;
+SELECT is((SELECT count(*) FROM pg_policies WHERE schemaname = 'analytics'), 0::bigint,
+  'no RLS policy exists on analytics tables (nothing opens rows to API roles)');
+SELECT ok(NOT has_schema_privilege(r, 'analytics', 'USAGE'), r || ' has no USAGE on schema analytics')
+FROM unnest(ARRAY['anon', 'authenticated']) AS r;
+SELECT is((SELECT array_agg(t || ':' || p ORDER BY t, p) FROM analytics_tables
+           CROSS JOIN unnest(ARRAY['SELECT', 'INSERT', 'UPDATE', 'DELETE', 'TRUNCATE', 'REFERENCES', 'TRIGGER']) AS p
+           WHERE has_table_privilege(r, 'analytics.' || quote_ident(t), p)),
+          NULL, r || ' holds no privilege on any analytics table')
+FROM unnest(ARRAY['anon', 'authenticated']) AS r;
+
+-- And trying it, as anon and as a signed-in user: permission denied for every table and verb.
+CREATE TEMP TABLE attempts AS
+SELECT r, t, v, NULL::jsonb AS err FROM unnest(ARRAY['anon', 'authenticated']) AS r
+CROSS JOIN analytics_tables CROSS JOIN unnest(ARRAY['select', 'insert', 'update', 'delete']) AS v;
+DO $$
+DECLARE a record; stmt text; e jsonb;
+BEGIN
+  FOR a IN SELECT * FROM attempts LOOP
+    stmt := CASE a.v
+      WHEN 'select' THEN format('SELECT * FROM analytics.%I', a.t)
+      WHEN 'insert' THEN format('INSERT INTO analytics.%I DEFAULT VALUES', a.t)
+      WHEN 'update' THEN format('UPDATE analytics.%I SET %I = %I', a.t,
+                                (SELECT attname FROM pg_attribute WHERE attrelid = ('analytics.' || a.t)::regclass AND attnum = 1),
+                                (SELECT attname FROM pg_attribute WHERE attrelid = ('analytics.' || a.t)::regclass AND attnum = 1))
+      ELSE format('DELETE FROM analytics.%I', a.t) END;
+    PERFORM set_config('role', a.r, true);
+    e := test_support.error_of(stmt);
+    PERFORM set_config('role', 'postgres', true);
+    UPDATE attempts SET err = e WHERE r = a.r AND t = a.t AND v = a.v;
+  END LOOP;
+END $$;
+SELECT is(count(*) FILTER (WHERE err ->> 'sqlstate' = '42501'), 44::bigint,
+          r || ': select/insert/update/delete on every analytics table fail with 42501')
+FROM attempts GROUP BY r ORDER BY r;
+
+-- The same through RLS alone: a role that somehow got SELECT still sees no rows.
+SELECT test_support.as_anon();
+SELECT ok(ingest_analytics_batch(jsonb_build_array(test_support.ev('page_view', 's_rls')))::jsonb ->> 'success' = 'true',
+  'setup: anon stores an event through the function');
+RESET ROLE;
+GRANT USAGE ON SCHEMA analytics TO anon;
+GRANT SELECT ON ALL TABLES IN SCHEMA analytics TO anon;
+SELECT test_support.as_anon();
+SELECT is((SELECT count(*) FROM analytics.page_views), 0::bigint, 'even with a stray grant, RLS shows anon no raw rows');
+SELECT is((SELECT count(*) FROM analytics.sessions), 0::bigint, 'even with a stray grant, RLS shows anon no sessions');
+RESET ROLE;
+REVOKE ALL ON ALL TABLES IN SCHEMA analytics FROM anon;
+REVOKE USAGE ON SCHEMA analytics FROM anon;
+
+-- Functions: who may execute what.
+SELECT ok(has_function_privilege('anon', 'public.ingest_analytics_batch(jsonb)', 'EXECUTE'), 'anon may call ingest_analytics_batch');
+SELECT ok(has_function_privilege('authenticated', 'public.ingest_analytics_batch(jsonb)', 'EXECUTE'), 'authenticated may call ingest_analytics_batch');
+SELECT ok(NOT has_function_privilege('anon', 'public.get_analytics_dashboard(text, jsonb)', 'EXECUTE'), 'anon may not call get_analytics_dashboard');
+SELECT ok(has_function_privilege('authenticated', 'public.get_analytics_dashboard(text, jsonb)', 'EXECUTE'), 'authenticated may call get_analytics_dashboard');
+SELECT is(
+  (SELECT array_agg(p.oid::regprocedure::text ORDER BY 1) FROM pg_proc p, aclexplode(coalesce(p.proacl, acldefault('f', p.proowner))) a
+   WHERE p.pronamespace IN ('public'::regnamespace, 'analytics'::regnamespace) AND a.grantee = 0 AND a.privilege_type = 'EXECUTE'
+     AND p.proname IN ('ingest_analytics_batch', 'get_analytics_dashboard', 'raise_http', 'default_click_category', 'prune_expired')),
+  NULL, 'PUBLIC may execute none of our functions');
+SELECT ok(NOT has_function_privilege('anon', 'analytics.raise_http(integer, text, text, text, text, integer)', 'EXECUTE'),
+  'anon may not call the internal helpers');
+SELECT is(array_agg(DISTINCT acl.grantee::regrole::text ORDER BY acl.grantee::regrole::text),
+          ARRAY['anon', 'authenticated', 'postgres'], 'ingest_analytics_batch: EXECUTE only for anon, authenticated (and its owner)')
+FROM pg_proc p, aclexplode(p.proacl) acl WHERE p.oid = 'public.ingest_analytics_batch(jsonb)'::regprocedure;
+
+-- SECURITY DEFINER functions pin search_path to ''.
+SELECT ok(p.prosecdef, p.oid::regprocedure || ' is SECURITY DEFINER')
+FROM pg_proc p WHERE p.oid IN ('public.ingest_analytics_batch(jsonb)'::regprocedure, 'public.get_analytics_dashboard(text, jsonb)'::regprocedure);
+SELECT is(p.proconfig, ARRAY['search_path=""'], p.oid::regprocedure || ' has search_path fixed to empty')
+FROM pg_proc p WHERE p.oid IN ('public.ingest_analytics_batch(jsonb)'::regprocedure, 'public.get_analytics_dashboard(text, jsonb)'::regprocedure);
+SELECT is(array_agg(p.oid::regprocedure::text), NULL, 'every SECURITY DEFINER function of ours sets search_path')
+FROM pg_proc p WHERE p.pronamespace IN ('public'::regnamespace, 'analytics'::regnamespace) AND p.prosecdef
+  AND NOT coalesce(p.proconfig @> ARRAY['search_path=""'], false);
+
+-- A caller's search_path cannot redirect the function: shadow objects are ignored.
+CREATE TEMP TABLE page_views (x int);
+SET LOCAL search_path = pg_temp, public;
+SELECT test_support.as_anon();
+SELECT is(ingest_analytics_batch(jsonb_build_array(test_support.ev('page_view', 's_shadow')))::jsonb ->> 'page_views_inserted', '1',
+  'a shadowing temp table on the caller''s search_path does not divert the insert');
+RESET ROLE;
+SET LOCAL search_path = public;
+SELECT is((SELECT count(*) FROM analytics.page_views WHERE session_id = 's_shadow'), 1::bigint, 'the row went to analytics.page_views');
+
+-- user_code_ownership: anon reads nothing; a user reads only their own rows.
+INSERT INTO public.user_code_ownership (user_id, user_code) VALUES
+  ('00000000-0000-0000-0000-0000000000a1', 'code_a'), ('00000000-0000-0000-0000-0000000000b2', 'code_b');
+SELECT test_support.as_anon();
+SELECT is((test_support.error_of('SELECT * FROM public.user_code_ownership')) ->> 'sqlstate', '42501', 'anon cannot read user_code_ownership');
+RESET ROLE;
+SELECT test_support.as_user('00000000-0000-0000-0000-0000000000a1');
+SELECT results_eq('SELECT user_code FROM public.user_code_ownership', $$VALUES ('code_a')$$, 'a user sees only their own codes');
+SELECT is((test_support.error_of($$INSERT INTO public.user_code_ownership (user_id, user_code) VALUES (auth.uid(), 'code_b')$$)) ->> 'sqlstate',
+  '42501', 'a user cannot claim a code');
+RESET ROLE;
+
+SELECT * FROM finish();
+ROLLBACK;
