@@ -150,9 +150,16 @@ export async function startGateway(options = {}) {
   async function callRpc({ req, url, fnName, schema, method, args, auth, wholeHeaders }) {
     return db.transaction(async (q) => {
       if (method === 'GET' || method === 'HEAD') await q('set transaction read only');
-      const routines = await catalog.lookup(q, schema, fnName);
-      const { routine, wholeBody } = await resolveRoutine({
-        routines, schema, name: fnName, body: args, namesInSchema: () => catalog.namesIn(q, schema),
+      const resolve = async (fresh) => resolveRoutine({
+        routines: await catalog.lookup(q, schema, fnName, { fresh }),
+        schema,
+        name: fnName,
+        body: args,
+        namesInSchema: () => catalog.namesIn(q, schema),
+      });
+      const { routine, wholeBody } = await resolve(false).catch((err) => {
+        if (err instanceof HttpError && err.body?.code === 'PGRST202') return resolve(true);
+        throw err;
       });
       const settings = await settingsFor(q, auth.role);
       // PostgREST's txVarQuery: search_path, role settings, role, claims, method, path, headers, cookies.

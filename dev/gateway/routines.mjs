@@ -68,13 +68,17 @@ function toRoutine(schema, row) {
   };
 }
 
-/** Caches each function's overloads; a miss is not cached (new functions appear without a reload). */
+/**
+ * Caches each function's overloads. A miss is not cached and a cached entry
+ * that matches no overload is looked up again, so functions created or changed
+ * after start are found without a reload (PostgREST needs NOTIFY pgrst).
+ */
 export function createRoutineCatalog() {
   const cache = new Map();
   return {
-    async lookup(q, schema, name) {
+    async lookup(q, schema, name, { fresh = false } = {}) {
       const key = `${schema}\u0000${name}`;
-      if (cache.has(key)) return cache.get(key);
+      if (!fresh && cache.has(key)) return cache.get(key);
       const rows = await q(LOOKUP_SQL, [schema, name]);
       const routines = rows.map((r) => toRoutine(schema, r));
       if (routines.length > 0) cache.set(key, routines);

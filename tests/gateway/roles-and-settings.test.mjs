@@ -121,3 +121,14 @@ test('a function created after start is found without a restart', async () => {
     grant execute on function public.gw_late() to anon`);
   assert.equal((await rpc(gw, 'gw_late', {})).json, 42);
 });
+
+test('a function whose parameters changed after start is called with the new ones', async () => {
+  await ctx.sql(`create function public.gw_changing(a int) returns int language sql as $$ select a $$;
+    grant execute on function public.gw_changing(int) to anon`);
+  assert.equal((await rpc(gw, 'gw_changing', { a: 1 })).json, 1);
+  await ctx.sql(`drop function public.gw_changing(int);
+    create function public.gw_changing(x int, y int) returns int language sql as $$ select x * y $$;
+    grant execute on function public.gw_changing(int, int) to anon`);
+  assert.equal((await rpc(gw, 'gw_changing', { x: 6, y: 7 })).json, 42);
+  assert.equal((await rpc(gw, 'gw_changing', { a: 1 })).status, 404);
+});
