@@ -117,6 +117,11 @@ export async function startGateway(options = {}) {
   if (typeof jwtSecret !== 'string' || jwtSecret.length < 32) {
     throw new Error('jwtSecret must be a string of at least 32 characters (PostgREST requires 32 for HS256)');
   }
+  if (!Number.isInteger(bodyLimit) || bodyLimit < 1) throw new Error('bodyLimit must be a positive integer (bytes)');
+  if (!Array.isArray(schemas) || schemas.length === 0) throw new Error('schemas must list at least one exposed schema');
+  if (preRequest !== null && !/^[A-Za-z_][\w$]*\.[A-Za-z_][\w$]*$/.test(preRequest)) {
+    throw new Error('preRequest must be a schema-qualified function name, e.g. public.check_request');
+  }
   const key = secretKey(jwtSecret);
   const { anonKey, serviceKey } = await projectKeys(key);
   const db = await openDatabase({ databaseUrl, pgliteDataDir, poolSize });
