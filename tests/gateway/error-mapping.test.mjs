@@ -111,3 +111,17 @@ test('the database going away is a 503 PGRST000 response, not a crash', async ()
     await g.close();
   }
 });
+
+test('a pre-request function runs first, as the request role, and can refuse with its own status', async () => {
+  const { startGateway } = await import('../../dev/gateway/gateway.mjs');
+  const g = await startGateway({ databaseUrl: ctx.dbUrl, migrate: false, preRequest: 'public.gw_pre_request' });
+  try {
+    const blocked = await rpc(g, 'gw_add', { a: 1 }, { headers: { 'x-block': '1' } });
+    assert.equal(blocked.status, 420);
+    assert.equal(blocked.headers.get('retry-after'), '7');
+    assert.deepEqual(blocked.json, { code: 'blocked', message: 'blocked by pre-request', details: 'anon', hint: null });
+    assert.equal((await rpc(g, 'gw_add', { a: 1 })).json, 11);
+  } finally {
+    await g.close();
+  }
+});
