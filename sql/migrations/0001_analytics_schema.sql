@@ -102,8 +102,8 @@ CREATE TABLE IF NOT EXISTS analytics.sessions (
 );
 
 -- "This session already counted for this bucket": decides exactly once whether an
--- event adds to a rollup's unique_sessions. kind: 'p' page type, 'c' click category,
--- 't' click target. Only needed while events for that day can still arrive
+-- event adds to a rollup's unique_sessions. kind: 's' any event (daily_sessions),
+-- 'p' page type, 'c' click category, 't' click target. Only needed while events for that day can still arrive
 -- (max_event_age): analytics.prune_expired() deletes older marks.
 CREATE TABLE IF NOT EXISTS analytics.session_marks (
   session_id text NOT NULL,
@@ -127,7 +127,7 @@ CREATE TABLE IF NOT EXISTS analytics.daily_sessions (
   share_code text NOT NULL,
   contact_id text NOT NULL,
   shard smallint NOT NULL,
-  sessions bigint NOT NULL DEFAULT 0,             -- sessions whose first event is on this day
+  sessions bigint NOT NULL DEFAULT 0,             -- distinct sessions with any event this day
   PRIMARY KEY (user_code, day, share_code, contact_id, shard)
 );
 

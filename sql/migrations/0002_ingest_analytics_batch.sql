@@ -108,7 +108,6 @@ DECLARE
   new_clicks analytics.parsed_event[] := '{}'::analytics.parsed_event[];
   fresh analytics.parsed_event[];
   marks analytics.session_marks[] := '{}'::analytics.session_marks[];
-  created analytics.sessions[] := '{}'::analytics.sessions[];
   n_valid integer;
   rejected json;
 BEGIN
@@ -346,35 +345,33 @@ BEGIN
              (pg_catalog.array_agg(p.referrer ORDER BY p.occurred_at, p.idx) FILTER (WHERE p.referrer IS NOT NULL))[1] AS referrer
       FROM pg_catalog.unnest(fresh) AS p
       GROUP BY p.session_id
-    ), up AS (
-      INSERT INTO analytics.sessions AS s (session_id, user_code, share_code, contact_id, first_seen, last_seen,
-                                           page_views, clicks, user_agent, referrer)
-      SELECT a.session_id, a.user_code, a.share_code, a.contact_id, a.first_seen, a.last_seen,
-             a.page_views, a.clicks, a.user_agent, a.referrer
-      FROM agg AS a
-      ORDER BY a.session_id
-      ON CONFLICT (session_id) DO UPDATE SET
-        first_seen = LEAST(s.first_seen, excluded.first_seen),
-        last_seen = GREATEST(s.last_seen, excluded.last_seen),
-        page_views = s.page_views + excluded.page_views,
-        clicks = s.clicks + excluded.clicks,
-        user_agent = coalesce(s.user_agent, excluded.user_agent),
-        referrer = coalesce(s.referrer, excluded.referrer),
-        updated_at = pg_catalog.now()
-      RETURNING s.*, (s.xmax = 0) AS was_created
     )
-    SELECT coalesce(pg_catalog.array_agg(ROW(up.session_id, up.user_code, up.share_code, up.contact_id, up.first_seen,
-                                             up.last_seen, up.page_views, up.clicks, up.user_agent, up.referrer,
-                                             up.created_at, up.updated_at)::analytics.sessions), '{}')
-    INTO created
-    FROM up WHERE up.was_created;
+    INSERT INTO analytics.sessions AS s (session_id, user_code, share_code, contact_id, first_seen, last_seen,
+                                         page_views, clicks, user_agent, referrer)
+    SELECT a.session_id, a.user_code, a.share_code, a.contact_id, a.first_seen, a.last_seen,
+           a.page_views, a.clicks, a.user_agent, a.referrer
+    FROM agg AS a
+    ORDER BY a.session_id
+    ON CONFLICT (session_id) DO UPDATE SET
+      first_seen = LEAST(s.first_seen, excluded.first_seen),
+      last_seen = GREATEST(s.last_seen, excluded.last_seen),
+      page_views = s.page_views + excluded.page_views,
+      clicks = s.clicks + excluded.clicks,
+      user_agent = coalesce(s.user_agent, excluded.user_agent),
+      referrer = coalesce(s.referrer, excluded.referrer),
+      updated_at = pg_catalog.now();
 
     -- First time this session counts in a bucket this day? (exactly-once unique_sessions)
+    -- kinds: 's' active this day (any event), 'p' page type, 'c' click category, 't' click target.
     WITH want AS (
-      SELECT p.session_id, (p.occurred_at AT TIME ZONE 'UTC')::date AS day,
-             CASE p.kind WHEN 'page_view' THEN 'p' ELSE 'c' END::"char" AS kind,
-             CASE p.kind WHEN 'page_view' THEN p.page_type ELSE p.click_category END AS item,
+      SELECT p.session_id, (p.occurred_at AT TIME ZONE 'UTC')::date AS day, 's'::"char" AS kind, ''::text AS item,
              p.user_code, coalesce(p.share_code, '') AS share_code, coalesce(p.contact_id, '') AS contact_id
+      FROM pg_catalog.unnest(fresh) AS p
+      UNION
+      SELECT p.session_id, (p.occurred_at AT TIME ZONE 'UTC')::date,
+             CASE p.kind WHEN 'page_view' THEN 'p' ELSE 'c' END::"char",
+             CASE p.kind WHEN 'page_view' THEN p.page_type ELSE p.click_category END,
+             p.user_code, coalesce(p.share_code, ''), coalesce(p.contact_id, '')
       FROM pg_catalog.unnest(fresh) AS p WHERE p.kind IN ('page_view', 'click')
       UNION
       SELECT p.session_id, (p.occurred_at AT TIME ZONE 'UTC')::date, 't'::"char", p.click_target,
@@ -392,15 +389,12 @@ BEGIN
     INTO marks FROM ins;
 
     -- Rollups: one upsert each, keys sorted, rows sharded by backend.
-    IF pg_catalog.cardinality(created) > 0 THEN
-      INSERT INTO analytics.daily_sessions AS r (user_code, day, share_code, contact_id, shard, sessions)
-      SELECT c.user_code, (c.first_seen AT TIME ZONE 'UTC')::date, coalesce(c.share_code, ''), coalesce(c.contact_id, ''),
-             v_shard, pg_catalog.count(*)
-      FROM pg_catalog.unnest(created) AS c
-      GROUP BY 1, 2, 3, 4
-      ORDER BY 1, 2, 3, 4
-      ON CONFLICT ON CONSTRAINT daily_sessions_pkey DO UPDATE SET sessions = r.sessions + excluded.sessions;
-    END IF;
+    INSERT INTO analytics.daily_sessions AS r (user_code, day, share_code, contact_id, shard, sessions)
+    SELECT m.user_code, m.day, m.share_code, m.contact_id, v_shard, pg_catalog.count(*)
+    FROM pg_catalog.unnest(marks) AS m WHERE m.kind = 's'
+    GROUP BY 1, 2, 3, 4
+    ORDER BY 1, 2, 3, 4
+    ON CONFLICT ON CONSTRAINT daily_sessions_pkey DO UPDATE SET sessions = r.sessions + excluded.sessions;
 
     IF pg_catalog.cardinality(new_page_views) > 0 THEN
       INSERT INTO analytics.daily_page_views AS r (user_code, day, share_code, contact_id, page_type, shard,
