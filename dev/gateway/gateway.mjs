@@ -94,7 +94,7 @@ function gucStatus(text) {
  *   anonRole ('anon'), corsOrigins (null = any origin), preRequest ('schema.fn' run
  *   before every call, like PostgREST's db-pre-request), poolSize, log (line logger).
  * Resolves to { url, port, host, anonKey, serviceKey, jwtSecret, databaseKind,
- *   signToken(claims), query(sql, params), reloadSchemaCache(), close() }.
+ *   signToken(claims), query(sql, params), pause(), resume(), reloadSchemaCache(), close() }.
  */
 export async function startGateway(options = {}) {
   const {
@@ -331,16 +331,40 @@ export async function startGateway(options = {}) {
     signToken: (claims) => signToken(key, claims),
     /** Runs one statement as the database superuser (tests, demo checks); returns rows. */
     query: (sql, params = []) => db.transaction((q) => q(sql, params)),
+    /** Stops accepting connections (clients see the server down); the database stays open. */
+    pause() {
+      return new Promise((resolve) => {
+        if (!server.listening) {
+          resolve();
+          return;
+        }
+        server.close(() => resolve());
+        server.closeAllConnections?.();
+      });
+    },
+    /** Listens again on the same host and port after pause(). */
+    resume() {
+      return new Promise((resolve, reject) => {
+        if (server.listening) {
+          resolve();
+          return;
+        }
+        server.once('error', reject);
+        server.listen(actualPort, host, () => { server.off('error', reject); resolve(); });
+      });
+    },
     reloadSchemaCache() {
       catalog.invalidate();
       roleSettings.clear();
     },
     close() {
       closing ??= (async () => {
-        await new Promise((resolve) => {
-          server.close(() => resolve());
-          server.closeAllConnections?.();
-        });
+        if (server.listening) {
+          await new Promise((resolve) => {
+            server.close(() => resolve());
+            server.closeAllConnections?.();
+          });
+        }
         await db.close();
       })();
       return closing;

@@ -66,3 +66,16 @@ test('concurrent requests on the single embedded connection are serialised, all 
   const bad = await client().rpc('no_such_function');
   assert.equal(bad.status, 404);
 });
+
+test('pause() takes the server down (connection refused) and resume() brings it back with the data', async () => {
+  const before = await gw.query('select count(*)::int as n from analytics.page_views');
+  await gw.pause();
+  await assert.rejects(fetch(`${gw.url}/rest/v1/rpc/ingest_analytics_batch`, { method: 'POST', headers: { apikey: gw.anonKey }, body: '{}' }));
+  await gw.resume();
+  const { error } = await client().rpc('ingest_analytics_batch', {
+    events: [{ type: 'page_view', data: { sessionId: 's_resume', userCode: 'pglite_card', pageType: 'home', eventId: crypto.randomUUID(), timestamp: Date.now() } }],
+  });
+  assert.equal(error, null);
+  const afterRows = await gw.query('select count(*)::int as n from analytics.page_views');
+  assert.equal(afterRows[0].n, before[0].n + 1);
+});
