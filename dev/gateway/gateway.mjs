@@ -152,7 +152,7 @@ export async function startGateway(options = {}) {
     return roleSettings.get(role);
   }
 
-  async function callRpc({ req, url, fnName, schema, method, args, auth, wholeHeaders }) {
+  async function callRpc({ req, url, fnName, schema, method, args, argsJson, auth, wholeHeaders }) {
     return db.transaction(async (q) => {
       if (method === 'GET' || method === 'HEAD') await q('set transaction read only');
       const resolve = async (fresh) => resolveRoutine({
@@ -184,7 +184,7 @@ export async function startGateway(options = {}) {
       if (preRequest) await q(`select ${preRequest.split('.').map(quoteIdent).join('.')}()`);
       const present = args && typeof args === 'object' && !Array.isArray(args) ? Object.keys(args) : [];
       const sql = callStatement(routine, { wholeBody })(present);
-      const [row] = await q(sql, sql.includes('$1') ? [JSON.stringify(args)] : []);
+      const [row] = await q(sql, sql.includes('$1') ? [argsJson] : []);
       const headers = gucHeaders(row.headers);
       const status = gucStatus(row.status) ?? 200;
       return { status, headers, body: row.body };
@@ -213,6 +213,9 @@ export async function startGateway(options = {}) {
       });
     }
     const method = req.method;
+    if (method === 'OPTIONS') {
+      return { status: 200, headers: { Allow: 'OPTIONS,GET,HEAD,POST' }, body: '' };
+    }
     if (!['POST', 'GET', 'HEAD'].includes(method)) {
       throw pgrstError(405, 'PGRST101', `Cannot use the ${method} method on RPC`);
     }
@@ -223,17 +226,22 @@ export async function startGateway(options = {}) {
         hint: `Only the following schemas are exposed: ${schemas.join(', ')}`,
       });
     }
+    // args picks the overload; argsJson (the body as sent, so numbers keep their
+    // precision) is what PostgreSQL parses.
     let args;
+    let argsJson;
     if (readOnly) {
       args = {};
       for (const [k, v] of url.searchParams) if (k !== 'apikey') args[k] = v;
+      argsJson = JSON.stringify(args);
     } else {
-      const text = raw.toString('utf8');
-      if (text.trim() === '') {
+      argsJson = raw.toString('utf8');
+      if (argsJson.trim() === '') {
         args = {};
+        argsJson = '{}';
       } else {
         try {
-          args = JSON.parse(text);
+          args = JSON.parse(argsJson);
         } catch {
           throw pgrstError(400, 'PGRST102', 'Empty or invalid json');
         }
@@ -252,7 +260,7 @@ export async function startGateway(options = {}) {
     wholeHeaders['x-forwarded-for'] = req.headers['x-forwarded-for'] ? `${req.headers['x-forwarded-for']}, ${peer}` : peer;
     let result;
     try {
-      result = await callRpc({ req, url, fnName, schema: profile, method, args, auth, wholeHeaders });
+      result = await callRpc({ req, url, fnName, schema: profile, method, args, argsJson, auth, wholeHeaders });
     } catch (err) {
       if (err && err.code === '42883') catalog.invalidate(); // dropped or changed since cached
       throw fromDatabaseError(err, { authed: auth.authed });

@@ -132,3 +132,16 @@ test('a function whose parameters changed after start is called with the new one
   assert.equal((await rpc(gw, 'gw_changing', { x: 6, y: 7 })).json, 42);
   assert.equal((await rpc(gw, 'gw_changing', { a: 1 })).status, 404);
 });
+
+test('numbers reach PostgreSQL as sent (no float rounding in the gateway)', async () => {
+  const big = '123456789012345678901234567890.000000001';
+  const r = await rpc(gw, 'gw_echo', undefined, { rawBody: `{"events": ${big}}` });
+  assert.equal(r.status, 200);
+  assert.equal(r.text, big);
+});
+
+test('OPTIONS on a function without CORS preflight headers answers with the allowed methods', async () => {
+  const res = await fetch(`${gw.url}/rest/v1/rpc/gw_add`, { method: 'OPTIONS', headers: { apikey: gw.anonKey } });
+  assert.equal(res.status, 200);
+  assert.equal(res.headers.get('allow'), 'OPTIONS,GET,HEAD,POST');
+});
