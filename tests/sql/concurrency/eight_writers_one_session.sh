@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# 8 concurrent writers (pgbench, 8 clients x 100 batches of 20 events) on the same 3
+# hot sessions of one hot card; then exact_counters_after_eight_writers.sql checks that
+# nothing deadlocked or was lost: session counters and rollups equal the raw rows and
+# the number of events sent. Usage: eight_writers_one_session.sh DATABASE_URL
+set -uo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+url=${1:?usage: eight_writers_one_session.sh DATABASE_URL}
+clients=8 per_client=100
+
+psql "$url" -X -q -v ON_ERROR_STOP=1 -c "DELETE FROM analytics.page_views WHERE user_code = 'hot';
+  DELETE FROM analytics.clicks WHERE user_code = 'hot'; DELETE FROM analytics.sessions WHERE user_code = 'hot';
+  DELETE FROM analytics.daily_page_views WHERE user_code = 'hot'; DELETE FROM analytics.daily_click_targets WHERE user_code = 'hot'" || exit 1
+out=$(pgbench "$url" -n -c $clients -j $clients -t $per_client -f "$here/hot_session_batch.pgbench" 2>&1)
+rc=$?
+echo "$out" | grep -E "number of (transactions actually processed|failed)|tps|aborted|ERROR|deadlock" | sed 's/^/# pgbench: /'
+if [ $rc -ne 0 ]; then echo "not ok - pgbench failed (exit $rc)"; echo "$out" | tail -20; exit 1; fi
+PGOPTIONS="-c clik.expected_batches=$((clients * per_client))" \
+  pg_prove -d "$url" "$here/exact_counters_after_eight_writers.sql"
