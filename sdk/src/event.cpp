@@ -51,7 +51,9 @@ Event build_event(const EventFields& f, std::size_t max_string_bytes, std::uint6
   out.append("\",\"data\":{\"eventId\":\"");
   out.append(e.id);  // generated or validated as canonical UUID text: no escaping needed
   out.push_back('"');
-  field(out, scratch, "sessionId", f.session_id, max_string_bytes, truncated);
+  // Generated session ids ("session_<ms>_<9>", 32 bytes) are never cut, even
+  // under a small maxStringBytes: a cut id would split the session.
+  field(out, scratch, "sessionId", f.session_id, max_string_bytes < 64 ? 64 : max_string_bytes, truncated);
   field(out, scratch, "userCode", f.user_code, max_string_bytes, truncated);
   field(out, scratch, "shareCode", f.share_code, max_string_bytes, truncated);
   field(out, scratch, "contactId", f.contact_id, max_string_bytes, truncated);
