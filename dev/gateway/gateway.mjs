@@ -183,7 +183,7 @@ export async function startGateway(options = {}) {
       await q(`select ${sets}`, params);
       if (preRequest) await q(`select ${preRequest.split('.').map(quoteIdent).join('.')}()`);
       const present = args && typeof args === 'object' && !Array.isArray(args) ? Object.keys(args) : [];
-      const sql = callStatement(routine, { wholeBody })(present);
+      const sql = callStatement(routine, { wholeBody, present });
       const [row] = await q(sql, sql.includes('$1') ? [argsJson] : []);
       const headers = gucHeaders(row.headers);
       const status = gucStatus(row.status) ?? 200;

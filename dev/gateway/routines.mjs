@@ -157,48 +157,46 @@ export async function resolveRoutine({ routines, schema, name, body, namesInSche
 }
 
 /**
- * The statement that calls `routine` with the request's arguments ($1, JSON
- * text) and returns one row: body (JSON text), and the response.status /
- * response.headers GUCs the function may have set.
+ * The statement that calls `routine` with the request's arguments ($1, the body
+ * as JSON text) and returns one row: body (JSON text), and the response.status /
+ * response.headers GUCs the function may have set. `present` lists the body's
+ * keys: only those parameters are passed, so defaults apply to the rest.
  */
-export function callStatement(routine, { wholeBody }) {
+export function callStatement(routine, { wholeBody, present }) {
   const fn = `${quoteIdent(routine.schema)}.${quoteIdent(routine.name)}`;
-  let args;
-  let from = '';
+  const named = !wholeBody && routine.params.length > 0;
+  let args = '';
   if (wholeBody) {
     args = `$1::${routine.params[0].type}`;
-  } else if (routine.params.length === 0) {
-    args = '';
-  } else {
-    // Only parameters present in the body are passed, so defaults apply to the rest.
-    const cols = routine.params.map((p) => `${quoteIdent(p.name)} ${p.type}`).join(', ');
-    from = ` from json_to_record($1::json) as _pgrst_args(${cols})`;
-    args = '%ARGS%';
+  } else if (named) {
+    args = routine.params.filter((p) => present.includes(p.name))
+      .map((p) => `${p.variadic ? 'variadic ' : ''}${quoteIdent(p.name)} := _pgrst_args.${quoteIdent(p.name)}`)
+      .join(', ');
   }
-  const call = (present) => {
-    const a = args === '%ARGS%'
-      ? routine.params.filter((p) => present.includes(p.name))
-        .map((p) => `${p.variadic ? 'variadic ' : ''}${quoteIdent(p.name)} := _pgrst_args.${quoteIdent(p.name)}`).join(', ')
-      : args;
-    return `${fn}(${a})`;
-  };
-  return (present) => {
-    let body;
-    if (routine.retset) {
-      body = routine.returns === 'composite'
-        ? `select coalesce(json_agg(_pgrst_t), '[]')::text as body from ${from ? `${from.slice(6)}, lateral ` : ''}${call(present)} _pgrst_t`
-        : `select coalesce(json_agg(_pgrst_t.v), '[]')::text as body from ${from ? `${from.slice(6)}, lateral ` : ''}${call(present)} as _pgrst_t(v)`;
-    } else if (routine.returns === 'composite') {
-      body = `select coalesce((json_agg(_pgrst_t)->0)::text, 'null') as body from ${from ? `${from.slice(6)}, lateral ` : ''}${call(present)} _pgrst_t`;
-    } else if (routine.returns === 'void') {
-      body = `select 'null'::text as body from (select ${call(present)}${from}) _pgrst_v`;
-    } else {
-      body = `select coalesce(to_json(${call(present)})::text, 'null') as body${from}`;
-    }
-    return `with _pgrst_r as materialized (${body})
+  const call = `${fn}(${args})`;
+  // PostgREST types the arguments the same way: one json_to_record row with the
+  // parameters' declared types.
+  const argsRow = named
+    ? `json_to_record($1::json) as _pgrst_args(${routine.params.map((p) => `${quoteIdent(p.name)} ${p.type}`).join(', ')})`
+    : null;
+  const fromCall = (alias) => `from ${argsRow ? `${argsRow}, lateral ` : ''}${call} ${alias}`;
+  const fromArgs = argsRow ? ` from ${argsRow}` : '';
+  let body;
+  if (routine.retset && routine.returns === 'composite') {
+    body = `select coalesce(json_agg(_pgrst_t), '[]')::text as body ${fromCall('_pgrst_t')}`;
+  } else if (routine.retset) {
+    body = `select coalesce(json_agg(_pgrst_t.v), '[]')::text as body ${fromCall('as _pgrst_t(v)')}`;
+  } else if (routine.returns === 'composite') {
+    body = `select coalesce((json_agg(_pgrst_t)->0)::text, 'null') as body ${fromCall('_pgrst_t')}`;
+  } else if (routine.returns === 'void') {
+    body = `select 'null'::text as body from (select ${call}${fromArgs}) _pgrst_v`;
+  } else {
+    body = `select coalesce(to_json(${call})::text, 'null') as body${fromArgs}`;
+  }
+  // materialized: the call runs before the GUCs it may set are read
+  return `with _pgrst_r as materialized (${body})
 select body,
        nullif(current_setting('response.status', true), '') as status,
        nullif(current_setting('response.headers', true), '') as headers
   from _pgrst_r`;
-  };
 }
