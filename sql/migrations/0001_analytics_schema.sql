@@ -101,20 +101,30 @@ CREATE TABLE IF NOT EXISTS analytics.sessions (
   updated_at timestamptz NOT NULL DEFAULT now()
 );
 
--- "This session already counted for this bucket": decides exactly once whether an
--- event adds to a rollup's unique_sessions. kind: 's' any event (daily_sessions),
--- 'p' page type, 'c' click category, 't' click target. Only needed while events for that day can still arrive
--- (max_event_age): analytics.prune_expired() deletes older marks.
-CREATE TABLE IF NOT EXISTS analytics.session_marks (
-  session_id text NOT NULL,
-  day date NOT NULL,
-  kind "char" NOT NULL,
-  item text NOT NULL,
-  user_code text NOT NULL,
-  share_code text NOT NULL,
-  contact_id text NOT NULL,
-  PRIMARY KEY (session_id, day, kind, item, user_code, share_code, contact_id)
-);
+-- seen: which rollup buckets this session already counts in ("unique sessions"):
+-- entries (day, kind, user_code, share_code, contact_id, item) with kind
+-- 's' any event (daily_sessions), 'p' page type, 'c' click category, 't' click target.
+-- Kept on the session row (which the ingest locks anyway), so deciding "first time in
+-- this bucket" is atomic under that row lock. Days older than the accepted event window
+-- are dropped from it on the next update. new_marks: the entries the last update added
+-- (how the ingest learns them through RETURNING; internal).
+DO $$
+BEGIN
+  IF NOT EXISTS (SELECT 1 FROM pg_catalog.pg_type t JOIN pg_catalog.pg_namespace n ON n.oid = t.typnamespace
+                 WHERE n.nspname = 'analytics' AND t.typname = 'seen_entry') THEN
+    CREATE TYPE analytics.seen_entry AS (
+      day date, kind "char", user_code text, share_code text, contact_id text, item text);
+  END IF;
+  -- an early development version kept these as text[]
+  IF EXISTS (SELECT 1 FROM information_schema.columns WHERE table_schema = 'analytics' AND table_name = 'sessions'
+               AND column_name = 'seen' AND udt_name = '_text') THEN
+    ALTER TABLE analytics.sessions DROP COLUMN seen, DROP COLUMN new_marks;
+  END IF;
+END
+$$;
+ALTER TABLE analytics.sessions ADD COLUMN IF NOT EXISTS seen analytics.seen_entry[] NOT NULL DEFAULT '{}';
+ALTER TABLE analytics.sessions ADD COLUMN IF NOT EXISTS new_marks analytics.seen_entry[] NOT NULL DEFAULT '{}';
+DROP TABLE IF EXISTS analytics.session_marks;   -- replaced by sessions.seen
 
 -- ---------------------------------------------------------------------------
 -- Dashboard rollups, maintained by ingest_analytics_batch in the same transaction.
@@ -209,7 +219,7 @@ DECLARE
   t text;
 BEGIN
   FOREACH t IN ARRAY ARRAY['settings', 'session_events', 'page_views', 'clicks', 'sessions',
-                           'session_marks', 'daily_sessions', 'daily_page_views',
+                           'daily_sessions', 'daily_page_views',
                            'daily_click_categories', 'daily_click_targets', 'rate_limit_counters']
   LOOP
     EXECUTE format('ALTER TABLE analytics.%I ENABLE ROW LEVEL SECURITY', t);

@@ -27,6 +27,18 @@ BEGIN
 END
 $$;
 
+-- A rollup bucket a session counts in for the first time (see analytics.sessions.seen).
+DO $$
+BEGIN
+
+  IF NOT EXISTS (SELECT 1 FROM pg_catalog.pg_type t JOIN pg_catalog.pg_namespace n ON n.oid = t.typnamespace
+                 WHERE n.nspname = 'analytics' AND t.typname = 'mark') THEN
+    CREATE TYPE analytics.mark AS (
+      session_id text, day date, kind "char", item text, user_code text, share_code text, contact_id text);
+  END IF;
+END
+$$;
+
 -- The seed's click rule, used when an event carries no clickCategory.
 -- Who may call: anyone (pure function of its argument, touches no data).
 CREATE OR REPLACE FUNCTION analytics.default_click_category(target text)
@@ -84,7 +96,7 @@ COMMENT ON FUNCTION analytics.raise_http(integer, text, text, text, text, intege
 --    rate limited per client IP and per userCode (HTTP 429 with Retry-After);
 --  * optional: userCode must be a registered card (settings.require_registered_user_code).
 -- Set-based: one statement per step for the whole batch. Lock order is fixed
--- (rate-limit rows, raw rows, session rows by session_id, marks, rollup rows by key,
+-- (rate-limit rows, raw rows, session rows by session_id, rollup rows by key,
 -- rollups sharded by backend), so concurrent writers never deadlock.
 -- ---------------------------------------------------------------------------
 CREATE OR REPLACE FUNCTION public.ingest_analytics_batch(events jsonb)
@@ -92,6 +104,9 @@ RETURNS json
 LANGUAGE plpgsql
 SECURITY DEFINER
 SET search_path = ''
+-- Its statements depend on variables only through values, never through plan shape:
+-- generic plans avoid re-planning the large validation query on every call.
+SET plan_cache_mode = force_generic_plan
 AS $$
 DECLARE
   cfg analytics.settings;
@@ -103,11 +118,12 @@ DECLARE
   v_rate_window timestamptz;
   limited_key text;
   parsed analytics.parsed_event[];
-  new_sessions analytics.parsed_event[] := '{}'::analytics.parsed_event[];
-  new_page_views analytics.parsed_event[] := '{}'::analytics.parsed_event[];
-  new_clicks analytics.parsed_event[] := '{}'::analytics.parsed_event[];
+  n_sessions integer;
+  n_page_views integer;
+  n_clicks integer;
   fresh analytics.parsed_event[];
-  marks analytics.session_marks[] := '{}'::analytics.session_marks[];
+  marks analytics.mark[] := '{}'::analytics.mark[];
+  v_min_day date;
   n_valid integer;
   rejected json;
 BEGIN
@@ -136,45 +152,47 @@ BEGIN
   hi_ms := pg_catalog.date_part('epoch', pg_catalog.now() + cfg.max_clock_skew)::numeric * 1000;
 
   -- Validate every event in one pass. The first failing check gives the reason.
-  WITH raw AS (
+  -- Each field is extracted once (MATERIALIZED: otherwise the planner would inline
+  -- and re-evaluate the JSON lookups at every reference).
+  WITH raw AS MATERIALIZED (
     SELECT (t.o - 1)::integer AS idx, t.e AS ev,
            CASE WHEN pg_catalog.jsonb_typeof(t.e) = 'object' THEN t.e -> 'data' END AS d
     FROM pg_catalog.jsonb_array_elements(events) WITH ORDINALITY AS t(e, o)
-  ), fields AS (
-    SELECT r.idx, r.ev, r.d,
-           r.ev ->> 'type' AS kind,
+  ), f AS MATERIALIZED (
+    SELECT r.idx,
+           pg_catalog.jsonb_typeof(r.ev) AS t_event,
+           pg_catalog.jsonb_typeof(r.ev -> 'type') AS t_kind, r.ev ->> 'type' AS kind,
+           pg_catalog.jsonb_typeof(r.d) AS t_data,
            coalesce(r.d -> 'timestamp', r.ev -> 'timestamp') AS ts,
-           coalesce(pg_catalog.jsonb_typeof(r.d -> 'eventId'), 'null') AS t_event_id,
-           coalesce(pg_catalog.jsonb_typeof(r.d -> 'shareCode'), 'null') AS t_share,
-           coalesce(pg_catalog.jsonb_typeof(r.d -> 'contactId'), 'null') AS t_contact,
-           coalesce(pg_catalog.jsonb_typeof(r.d -> 'userAgent'), 'null') AS t_ua,
-           coalesce(pg_catalog.jsonb_typeof(r.d -> 'referrer'), 'null') AS t_ref,
-           coalesce(pg_catalog.jsonb_typeof(r.d -> 'clickCategory'), 'null') AS t_cat
+           pg_catalog.jsonb_typeof(r.d -> 'sessionId') AS t_sid, r.d ->> 'sessionId' AS session_id,
+           pg_catalog.jsonb_typeof(r.d -> 'userCode') AS t_code, r.d ->> 'userCode' AS user_code,
+           coalesce(pg_catalog.jsonb_typeof(r.d -> 'shareCode'), 'null') AS t_share, r.d ->> 'shareCode' AS share_code,
+           coalesce(pg_catalog.jsonb_typeof(r.d -> 'contactId'), 'null') AS t_contact, r.d ->> 'contactId' AS contact_id,
+           coalesce(pg_catalog.jsonb_typeof(r.d -> 'eventId'), 'null') AS t_event_id, r.d ->> 'eventId' AS event_id,
+           coalesce(pg_catalog.jsonb_typeof(r.d -> 'userAgent'), 'null') AS t_ua, r.d ->> 'userAgent' AS user_agent,
+           coalesce(pg_catalog.jsonb_typeof(r.d -> 'referrer'), 'null') AS t_ref, r.d ->> 'referrer' AS referrer,
+           pg_catalog.jsonb_typeof(r.d -> 'pageType') AS t_page, r.d ->> 'pageType' AS page_type,
+           pg_catalog.jsonb_typeof(r.d -> 'clickTarget') AS t_target, r.d ->> 'clickTarget' AS click_target,
+           coalesce(pg_catalog.jsonb_typeof(r.d -> 'clickCategory'), 'null') AS t_cat, r.d ->> 'clickCategory' AS click_category
     FROM raw AS r
-  ), checked AS (
+  ), checked AS MATERIALIZED (
     SELECT f.*,
       CASE
-        WHEN pg_catalog.jsonb_typeof(f.ev) <> 'object' THEN 'event must be a JSON object'
-        WHEN pg_catalog.jsonb_typeof(f.ev -> 'type') IS DISTINCT FROM 'string' THEN 'type must be a string'
+        WHEN f.t_event <> 'object' THEN 'event must be a JSON object'
+        WHEN f.t_kind IS DISTINCT FROM 'string' THEN 'type must be a string'
         WHEN f.kind NOT IN ('session', 'page_view', 'click') THEN 'unknown type'
-        WHEN pg_catalog.jsonb_typeof(f.d) IS DISTINCT FROM 'object' THEN 'data must be a JSON object'
-        WHEN pg_catalog.jsonb_typeof(f.d -> 'sessionId') IS DISTINCT FROM 'string' OR f.d ->> 'sessionId' = ''
-          THEN 'sessionId must be a non-empty string'
-        WHEN pg_catalog.length(f.d ->> 'sessionId') > cfg.max_id_length
-          THEN 'sessionId longer than ' || cfg.max_id_length
-        WHEN pg_catalog.jsonb_typeof(f.d -> 'userCode') IS DISTINCT FROM 'string' OR f.d ->> 'userCode' = ''
-          THEN 'userCode must be a non-empty string'
-        WHEN pg_catalog.length(f.d ->> 'userCode') > cfg.max_code_length
-          THEN 'userCode longer than ' || cfg.max_code_length
+        WHEN f.t_data IS DISTINCT FROM 'object' THEN 'data must be a JSON object'
+        WHEN f.t_sid IS DISTINCT FROM 'string' OR f.session_id = '' THEN 'sessionId must be a non-empty string'
+        WHEN pg_catalog.length(f.session_id) > cfg.max_id_length THEN 'sessionId longer than ' || cfg.max_id_length
+        WHEN f.t_code IS DISTINCT FROM 'string' OR f.user_code = '' THEN 'userCode must be a non-empty string'
+        WHEN pg_catalog.length(f.user_code) > cfg.max_code_length THEN 'userCode longer than ' || cfg.max_code_length
         WHEN f.t_share NOT IN ('string', 'null') THEN 'shareCode must be a string'
-        WHEN pg_catalog.length(f.d ->> 'shareCode') > cfg.max_code_length
-          THEN 'shareCode longer than ' || cfg.max_code_length
+        WHEN pg_catalog.length(f.share_code) > cfg.max_code_length THEN 'shareCode longer than ' || cfg.max_code_length
         WHEN f.t_contact NOT IN ('string', 'null') THEN 'contactId must be a string'
-        WHEN pg_catalog.length(f.d ->> 'contactId') > cfg.max_id_length
-          THEN 'contactId longer than ' || cfg.max_id_length
+        WHEN pg_catalog.length(f.contact_id) > cfg.max_id_length THEN 'contactId longer than ' || cfg.max_id_length
         WHEN f.t_event_id NOT IN ('string', 'null')
-          OR (f.t_event_id = 'string' AND f.d ->> 'eventId'
-                !~ '^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$')
+          OR (f.t_event_id = 'string'
+              AND f.event_id !~ '^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$')
           THEN 'eventId must be a UUID string'
         WHEN pg_catalog.jsonb_typeof(f.ts) IS DISTINCT FROM 'number'
           THEN 'timestamp must be a number (milliseconds since the epoch)'
@@ -182,44 +200,38 @@ BEGIN
           THEN pg_catalog.format('timestamp outside the accepted window (%s back, %s ahead of the server clock)',
                                  cfg.max_event_age, cfg.max_clock_skew)
         WHEN f.t_ua NOT IN ('string', 'null') THEN 'userAgent must be a string'
-        WHEN pg_catalog.length(f.d ->> 'userAgent') > cfg.max_text_length
-          THEN 'userAgent longer than ' || cfg.max_text_length
+        WHEN pg_catalog.length(f.user_agent) > cfg.max_text_length THEN 'userAgent longer than ' || cfg.max_text_length
         WHEN f.t_ref NOT IN ('string', 'null') THEN 'referrer must be a string'
-        WHEN pg_catalog.length(f.d ->> 'referrer') > cfg.max_text_length
-          THEN 'referrer longer than ' || cfg.max_text_length
-        WHEN f.kind = 'page_view' AND (pg_catalog.jsonb_typeof(f.d -> 'pageType') IS DISTINCT FROM 'string'
-                                       OR f.d ->> 'pageType' = '')
+        WHEN pg_catalog.length(f.referrer) > cfg.max_text_length THEN 'referrer longer than ' || cfg.max_text_length
+        WHEN f.kind = 'page_view' AND (f.t_page IS DISTINCT FROM 'string' OR f.page_type = '')
           THEN 'pageType must be a non-empty string'
-        WHEN f.kind = 'page_view' AND pg_catalog.length(f.d ->> 'pageType') > cfg.max_code_length
+        WHEN f.kind = 'page_view' AND pg_catalog.length(f.page_type) > cfg.max_code_length
           THEN 'pageType longer than ' || cfg.max_code_length
-        WHEN f.kind = 'click' AND (pg_catalog.jsonb_typeof(f.d -> 'clickTarget') IS DISTINCT FROM 'string'
-                                   OR f.d ->> 'clickTarget' = '')
+        WHEN f.kind = 'click' AND (f.t_target IS DISTINCT FROM 'string' OR f.click_target = '')
           THEN 'clickTarget must be a non-empty string'
-        WHEN f.kind = 'click' AND pg_catalog.length(f.d ->> 'clickTarget') > cfg.max_target_length
+        WHEN f.kind = 'click' AND pg_catalog.length(f.click_target) > cfg.max_target_length
           THEN 'clickTarget longer than ' || cfg.max_target_length
         WHEN f.kind = 'click' AND f.t_cat NOT IN ('string', 'null') THEN 'clickCategory must be a string'
-        WHEN f.kind = 'click' AND pg_catalog.length(f.d ->> 'clickCategory') > cfg.max_code_length
+        WHEN f.kind = 'click' AND pg_catalog.length(f.click_category) > cfg.max_code_length
           THEN 'clickCategory longer than ' || cfg.max_code_length
         WHEN cfg.require_registered_user_code AND NOT EXISTS (
-               SELECT 1 FROM public.user_code_ownership AS o WHERE o.user_code = f.d ->> 'userCode')
+               SELECT 1 FROM public.user_code_ownership AS o WHERE o.user_code = f.user_code)
           THEN 'unknown userCode'
       END AS reason
-    FROM fields AS f
+    FROM f
   ), typed AS (
     SELECT c.idx, c.kind,
-           CASE WHEN c.reason IS NULL THEN coalesce((c.d ->> 'eventId')::uuid, pg_catalog.gen_random_uuid()) END AS event_id,
-           c.d ->> 'sessionId' AS session_id,
-           c.d ->> 'userCode' AS user_code,
-           c.d ->> 'shareCode' AS share_code,
-           nullif(c.d ->> 'contactId', '') AS contact_id,
+           CASE WHEN c.reason IS NULL THEN coalesce(c.event_id::uuid, pg_catalog.gen_random_uuid()) END AS event_id,
+           c.session_id, c.user_code, c.share_code,
+           nullif(c.contact_id, '') AS contact_id,
            CASE WHEN c.reason IS NULL THEN pg_catalog.to_timestamp(c.ts::numeric / 1000) END AS occurred_at,
-           CASE WHEN c.kind = 'page_view' THEN c.d ->> 'pageType' END AS page_type,
-           CASE WHEN c.kind = 'click' THEN c.d ->> 'clickTarget' END AS click_target,
+           CASE WHEN c.kind = 'page_view' THEN c.page_type END AS page_type,
+           CASE WHEN c.kind = 'click' THEN c.click_target END AS click_target,
            CASE WHEN c.kind = 'click' AND c.reason IS NULL
-                THEN coalesce(nullif(c.d ->> 'clickCategory', ''), analytics.default_click_category(c.d ->> 'clickTarget')) END
+                THEN coalesce(nullif(c.click_category, ''), analytics.default_click_category(c.click_target)) END
              AS click_category,
-           CASE WHEN c.kind = 'session' THEN c.d ->> 'userAgent' END AS user_agent,
-           CASE WHEN c.kind = 'session' THEN c.d ->> 'referrer' END AS referrer,
+           CASE WHEN c.kind = 'session' THEN c.user_agent END AS user_agent,
+           CASE WHEN c.kind = 'session' THEN c.referrer END AS referrer,
            c.reason
     FROM checked AS c
   ), numbered AS (
@@ -275,64 +287,65 @@ BEGIN
     END IF;
   END IF;
 
-  -- Raw inserts, one statement per type, in event_id order; a retried event hits the
-  -- dedupe key and is skipped. What each statement really inserted drives the counters.
-  IF EXISTS (SELECT 1 FROM pg_catalog.unnest(parsed) AS p WHERE p.kind = 'session' AND p.reason IS NULL AND NOT p.dup) THEN
-    WITH ins AS (
-      INSERT INTO analytics.session_events (event_id, session_id, user_code, share_code, contact_id,
-                                            started_at, user_agent, referrer)
-      SELECT p.event_id, p.session_id, p.user_code, p.share_code, p.contact_id, p.occurred_at, p.user_agent, p.referrer
-      FROM pg_catalog.unnest(parsed) AS p
-      WHERE p.kind = 'session' AND p.reason IS NULL AND NOT p.dup
-      ORDER BY p.event_id
-      ON CONFLICT ON CONSTRAINT session_events_dedupe DO NOTHING
-      RETURNING event_id, started_at
-    )
-    SELECT coalesce(pg_catalog.array_agg(p), '{}') INTO new_sessions
-    FROM pg_catalog.unnest(parsed) AS p
-    JOIN ins ON ins.event_id = p.event_id AND ins.started_at = p.occurred_at
-    WHERE p.kind = 'session' AND p.reason IS NULL AND NOT p.dup;
-  END IF;
+  -- Raw inserts: one statement, one INSERT per type, each in event_id order; a retried
+  -- event hits the dedupe key and is skipped. Only what was really inserted ("fresh")
+  -- drives the counters and rollups.
+  WITH valid AS MATERIALIZED (
+    SELECT p.* FROM pg_catalog.unnest(parsed) AS p WHERE p.reason IS NULL AND NOT p.dup
+  ), ins_s AS (
+    INSERT INTO analytics.session_events (event_id, session_id, user_code, share_code, contact_id,
+                                          started_at, user_agent, referrer)
+    SELECT v.event_id, v.session_id, v.user_code, v.share_code, v.contact_id, v.occurred_at, v.user_agent, v.referrer
+    FROM valid AS v WHERE v.kind = 'session'
+    ORDER BY v.event_id
+    ON CONFLICT ON CONSTRAINT session_events_dedupe DO NOTHING
+    RETURNING event_id, started_at AS at
+  ), ins_p AS (
+    INSERT INTO analytics.page_views (event_id, session_id, user_code, share_code, contact_id, page_type, viewed_at)
+    SELECT v.event_id, v.session_id, v.user_code, v.share_code, v.contact_id, v.page_type, v.occurred_at
+    FROM valid AS v WHERE v.kind = 'page_view'
+    ORDER BY v.event_id
+    ON CONFLICT ON CONSTRAINT page_views_dedupe DO NOTHING
+    RETURNING event_id, viewed_at AS at
+  ), ins_c AS (
+    INSERT INTO analytics.clicks (event_id, session_id, user_code, share_code, contact_id,
+                                  click_target, click_category, clicked_at)
+    SELECT v.event_id, v.session_id, v.user_code, v.share_code, v.contact_id, v.click_target, v.click_category, v.occurred_at
+    FROM valid AS v WHERE v.kind = 'click'
+    ORDER BY v.event_id
+    ON CONFLICT ON CONSTRAINT clicks_dedupe DO NOTHING
+    RETURNING event_id, clicked_at AS at
+  ), ins AS (
+    SELECT 'session' AS kind, x.event_id, x.at FROM ins_s AS x
+    UNION ALL SELECT 'page_view', x.event_id, x.at FROM ins_p AS x
+    UNION ALL SELECT 'click', x.event_id, x.at FROM ins_c AS x
+  )
+  SELECT coalesce(pg_catalog.array_agg(ROW(v.*)::analytics.parsed_event ORDER BY v.idx), '{}'::analytics.parsed_event[])
+  INTO fresh
+  FROM valid AS v JOIN ins ON ins.kind = v.kind AND ins.event_id = v.event_id AND ins.at = v.occurred_at;
 
-  IF EXISTS (SELECT 1 FROM pg_catalog.unnest(parsed) AS p WHERE p.kind = 'page_view' AND p.reason IS NULL AND NOT p.dup) THEN
-    WITH ins AS (
-      INSERT INTO analytics.page_views (event_id, session_id, user_code, share_code, contact_id, page_type, viewed_at)
-      SELECT p.event_id, p.session_id, p.user_code, p.share_code, p.contact_id, p.page_type, p.occurred_at
-      FROM pg_catalog.unnest(parsed) AS p
-      WHERE p.kind = 'page_view' AND p.reason IS NULL AND NOT p.dup
-      ORDER BY p.event_id
-      ON CONFLICT ON CONSTRAINT page_views_dedupe DO NOTHING
-      RETURNING event_id, viewed_at
-    )
-    SELECT coalesce(pg_catalog.array_agg(p), '{}') INTO new_page_views
-    FROM pg_catalog.unnest(parsed) AS p
-    JOIN ins ON ins.event_id = p.event_id AND ins.viewed_at = p.occurred_at
-    WHERE p.kind = 'page_view' AND p.reason IS NULL AND NOT p.dup;
-  END IF;
-
-  IF EXISTS (SELECT 1 FROM pg_catalog.unnest(parsed) AS p WHERE p.kind = 'click' AND p.reason IS NULL AND NOT p.dup) THEN
-    WITH ins AS (
-      INSERT INTO analytics.clicks (event_id, session_id, user_code, share_code, contact_id,
-                                    click_target, click_category, clicked_at)
-      SELECT p.event_id, p.session_id, p.user_code, p.share_code, p.contact_id, p.click_target, p.click_category, p.occurred_at
-      FROM pg_catalog.unnest(parsed) AS p
-      WHERE p.kind = 'click' AND p.reason IS NULL AND NOT p.dup
-      ORDER BY p.event_id
-      ON CONFLICT ON CONSTRAINT clicks_dedupe DO NOTHING
-      RETURNING event_id, clicked_at
-    )
-    SELECT coalesce(pg_catalog.array_agg(p), '{}') INTO new_clicks
-    FROM pg_catalog.unnest(parsed) AS p
-    JOIN ins ON ins.event_id = p.event_id AND ins.clicked_at = p.occurred_at
-    WHERE p.kind = 'click' AND p.reason IS NULL AND NOT p.dup;
-  END IF;
-
-  fresh := new_sessions || new_page_views || new_clicks;
+  SELECT pg_catalog.count(*) FILTER (WHERE p.kind = 'session')::integer,
+         pg_catalog.count(*) FILTER (WHERE p.kind = 'page_view')::integer,
+         pg_catalog.count(*) FILTER (WHERE p.kind = 'click')::integer
+  INTO n_sessions, n_page_views, n_clicks
+  FROM pg_catalog.unnest(fresh) AS p;
 
   IF pg_catalog.cardinality(fresh) > 0 THEN
-    -- Session counters: one upsert, rows locked in session_id order. Attributes come
-    -- from the session event when the batch has one, else from the earliest event.
-    WITH agg AS (
+    -- Session counters and "first time in this bucket" marks: one upsert, rows locked in
+    -- session_id order. Attributes come from the session event when the batch has one,
+    -- else from the earliest event. new_marks = wanted entries not yet in seen, decided
+    -- under the row lock, so concurrent batches of one session never count it twice.
+    v_min_day := ((pg_catalog.now() - cfg.max_event_age) AT TIME ZONE 'UTC')::date;
+    WITH entries AS (
+      SELECT p.session_id,
+             ROW((p.occurred_at AT TIME ZONE 'UTC')::date, k.kind, p.user_code,
+                 coalesce(p.share_code, ''), coalesce(p.contact_id, ''), k.item)::analytics.seen_entry AS entry
+      FROM pg_catalog.unnest(fresh) AS p
+      CROSS JOIN LATERAL (VALUES ('s'::"char", ''), ('p', p.page_type), ('c', p.click_category), ('t', p.click_target)) AS k(kind, item)
+      WHERE k.item IS NOT NULL
+    ), want AS (
+      SELECT e.session_id, pg_catalog.array_agg(DISTINCT e.entry) AS entries FROM entries AS e GROUP BY e.session_id
+    ), agg AS (
       SELECT p.session_id,
              (pg_catalog.array_agg(p.user_code ORDER BY p.kind <> 'session', p.occurred_at, p.idx))[1] AS user_code,
              (pg_catalog.array_agg(p.share_code ORDER BY p.kind <> 'session', p.occurred_at, p.idx))[1] AS share_code,
@@ -345,117 +358,99 @@ BEGIN
              (pg_catalog.array_agg(p.referrer ORDER BY p.occurred_at, p.idx) FILTER (WHERE p.referrer IS NOT NULL))[1] AS referrer
       FROM pg_catalog.unnest(fresh) AS p
       GROUP BY p.session_id
+    ), up AS (
+      INSERT INTO analytics.sessions AS s (session_id, user_code, share_code, contact_id, first_seen, last_seen,
+                                           page_views, clicks, user_agent, referrer, seen, new_marks)
+      SELECT a.session_id, a.user_code, a.share_code, a.contact_id, a.first_seen, a.last_seen,
+             a.page_views, a.clicks, a.user_agent, a.referrer, w.entries, w.entries
+      FROM agg AS a JOIN want AS w ON w.session_id = a.session_id
+      ORDER BY a.session_id
+      ON CONFLICT (session_id) DO UPDATE SET
+        first_seen = LEAST(s.first_seen, excluded.first_seen),
+        last_seen = GREATEST(s.last_seen, excluded.last_seen),
+        page_views = s.page_views + excluded.page_views,
+        clicks = s.clicks + excluded.clicks,
+        user_agent = coalesce(s.user_agent, excluded.user_agent),
+        referrer = coalesce(s.referrer, excluded.referrer),
+        updated_at = pg_catalog.now(),
+        new_marks = ARRAY(SELECT x FROM pg_catalog.unnest(excluded.seen) AS x
+                          EXCEPT SELECT y FROM pg_catalog.unnest(s.seen) AS y),
+        seen = ARRAY(SELECT x FROM pg_catalog.unnest(s.seen) AS x WHERE x.day >= v_min_day
+                     UNION SELECT y FROM pg_catalog.unnest(excluded.seen) AS y)
+      RETURNING s.session_id, s.new_marks
     )
-    INSERT INTO analytics.sessions AS s (session_id, user_code, share_code, contact_id, first_seen, last_seen,
-                                         page_views, clicks, user_agent, referrer)
-    SELECT a.session_id, a.user_code, a.share_code, a.contact_id, a.first_seen, a.last_seen,
-           a.page_views, a.clicks, a.user_agent, a.referrer
-    FROM agg AS a
-    ORDER BY a.session_id
-    ON CONFLICT (session_id) DO UPDATE SET
-      first_seen = LEAST(s.first_seen, excluded.first_seen),
-      last_seen = GREATEST(s.last_seen, excluded.last_seen),
-      page_views = s.page_views + excluded.page_views,
-      clicks = s.clicks + excluded.clicks,
-      user_agent = coalesce(s.user_agent, excluded.user_agent),
-      referrer = coalesce(s.referrer, excluded.referrer),
-      updated_at = pg_catalog.now();
-
-    -- First time this session counts in a bucket this day? (exactly-once unique_sessions)
-    -- kinds: 's' active this day (any event), 'p' page type, 'c' click category, 't' click target.
-    WITH want AS (
-      SELECT p.session_id, (p.occurred_at AT TIME ZONE 'UTC')::date AS day, 's'::"char" AS kind, ''::text AS item,
-             p.user_code, coalesce(p.share_code, '') AS share_code, coalesce(p.contact_id, '') AS contact_id
-      FROM pg_catalog.unnest(fresh) AS p
-      UNION
-      SELECT p.session_id, (p.occurred_at AT TIME ZONE 'UTC')::date,
-             CASE p.kind WHEN 'page_view' THEN 'p' ELSE 'c' END::"char",
-             CASE p.kind WHEN 'page_view' THEN p.page_type ELSE p.click_category END,
-             p.user_code, coalesce(p.share_code, ''), coalesce(p.contact_id, '')
-      FROM pg_catalog.unnest(fresh) AS p WHERE p.kind IN ('page_view', 'click')
-      UNION
-      SELECT p.session_id, (p.occurred_at AT TIME ZONE 'UTC')::date, 't'::"char", p.click_target,
-             p.user_code, coalesce(p.share_code, ''), coalesce(p.contact_id, '')
-      FROM pg_catalog.unnest(fresh) AS p WHERE p.kind = 'click'
-    ), ins AS (
-      INSERT INTO analytics.session_marks AS m (session_id, day, kind, item, user_code, share_code, contact_id)
-      SELECT w.session_id, w.day, w.kind, w.item, w.user_code, w.share_code, w.contact_id FROM want AS w
-      ORDER BY 1, 2, 3, 4, 5, 6, 7
-      ON CONFLICT DO NOTHING
-      RETURNING m.*
-    )
-    SELECT coalesce(pg_catalog.array_agg(ROW(ins.session_id, ins.day, ins.kind, ins.item, ins.user_code,
-                                             ins.share_code, ins.contact_id)::analytics.session_marks), '{}')
-    INTO marks FROM ins;
+    SELECT coalesce(pg_catalog.array_agg(ROW(up.session_id, m.day, m.kind, m.item, m.user_code, m.share_code,
+                                             m.contact_id)::analytics.mark), '{}'::analytics.mark[])
+    INTO marks
+    FROM up CROSS JOIN LATERAL pg_catalog.unnest(up.new_marks) AS m;
 
     -- Rollups: one upsert each, keys sorted, rows sharded by backend.
-    INSERT INTO analytics.daily_sessions AS r (user_code, day, share_code, contact_id, shard, sessions)
-    SELECT m.user_code, m.day, m.share_code, m.contact_id, v_shard, pg_catalog.count(*)
-    FROM pg_catalog.unnest(marks) AS m WHERE m.kind = 's'
-    GROUP BY 1, 2, 3, 4
-    ORDER BY 1, 2, 3, 4
-    ON CONFLICT ON CONSTRAINT daily_sessions_pkey DO UPDATE SET sessions = r.sessions + excluded.sessions;
-
-    IF pg_catalog.cardinality(new_page_views) > 0 THEN
+    -- Rollups: one statement, one upsert per table, keys sorted, rows sharded by backend.
+    WITH pv AS (
+      SELECT p.user_code, (p.occurred_at AT TIME ZONE 'UTC')::date AS day, coalesce(p.share_code, '') AS share_code,
+             coalesce(p.contact_id, '') AS contact_id, p.kind, p.page_type, p.click_target, p.click_category
+      FROM pg_catalog.unnest(fresh) AS p WHERE p.kind IN ('page_view', 'click')
+    ), m AS (
+      SELECT mk.* FROM pg_catalog.unnest(marks) AS mk
+    ), up_sessions AS (
+      INSERT INTO analytics.daily_sessions AS r (user_code, day, share_code, contact_id, shard, sessions)
+      SELECT m.user_code, m.day, m.share_code, m.contact_id, v_shard, pg_catalog.count(*)
+      FROM m WHERE m.kind = 's'
+      GROUP BY 1, 2, 3, 4
+      ORDER BY 1, 2, 3, 4
+      ON CONFLICT ON CONSTRAINT daily_sessions_pkey DO UPDATE SET sessions = r.sessions + excluded.sessions
+    ), up_pages AS (
       INSERT INTO analytics.daily_page_views AS r (user_code, day, share_code, contact_id, page_type, shard,
                                                    views, unique_sessions)
       SELECT x.user_code, x.day, x.share_code, x.contact_id, x.item, v_shard, pg_catalog.sum(x.n), pg_catalog.sum(x.u)
       FROM (
-        SELECT p.user_code, (p.occurred_at AT TIME ZONE 'UTC')::date AS day, coalesce(p.share_code, '') AS share_code,
-               coalesce(p.contact_id, '') AS contact_id, p.page_type AS item, 1 AS n, 0 AS u
-        FROM pg_catalog.unnest(new_page_views) AS p
+        SELECT pv.user_code, pv.day, pv.share_code, pv.contact_id, pv.page_type AS item, 1 AS n, 0 AS u
+        FROM pv WHERE pv.kind = 'page_view'
         UNION ALL
-        SELECT m.user_code, m.day, m.share_code, m.contact_id, m.item, 0, 1
-        FROM pg_catalog.unnest(marks) AS m WHERE m.kind = 'p'
+        SELECT m.user_code, m.day, m.share_code, m.contact_id, m.item, 0, 1 FROM m WHERE m.kind = 'p'
       ) AS x
       GROUP BY 1, 2, 3, 4, 5
       ORDER BY 1, 2, 3, 4, 5
       ON CONFLICT ON CONSTRAINT daily_page_views_pkey DO UPDATE SET
-        views = r.views + excluded.views, unique_sessions = r.unique_sessions + excluded.unique_sessions;
-    END IF;
-
-    IF pg_catalog.cardinality(new_clicks) > 0 THEN
+        views = r.views + excluded.views, unique_sessions = r.unique_sessions + excluded.unique_sessions
+    ), up_categories AS (
       INSERT INTO analytics.daily_click_categories AS r (user_code, day, share_code, contact_id, click_category, shard,
                                                          clicks, unique_sessions)
       SELECT x.user_code, x.day, x.share_code, x.contact_id, x.item, v_shard, pg_catalog.sum(x.n), pg_catalog.sum(x.u)
       FROM (
-        SELECT p.user_code, (p.occurred_at AT TIME ZONE 'UTC')::date AS day, coalesce(p.share_code, '') AS share_code,
-               coalesce(p.contact_id, '') AS contact_id, p.click_category AS item, 1 AS n, 0 AS u
-        FROM pg_catalog.unnest(new_clicks) AS p
+        SELECT pv.user_code, pv.day, pv.share_code, pv.contact_id, pv.click_category AS item, 1 AS n, 0 AS u
+        FROM pv WHERE pv.kind = 'click'
         UNION ALL
-        SELECT m.user_code, m.day, m.share_code, m.contact_id, m.item, 0, 1
-        FROM pg_catalog.unnest(marks) AS m WHERE m.kind = 'c'
+        SELECT m.user_code, m.day, m.share_code, m.contact_id, m.item, 0, 1 FROM m WHERE m.kind = 'c'
       ) AS x
       GROUP BY 1, 2, 3, 4, 5
       ORDER BY 1, 2, 3, 4, 5
       ON CONFLICT ON CONSTRAINT daily_click_categories_pkey DO UPDATE SET
-        clicks = r.clicks + excluded.clicks, unique_sessions = r.unique_sessions + excluded.unique_sessions;
-
-      -- A target's category is the one its clicks carry; a mark is per target, so its
-      -- unique session goes to the category of that session's first click on it.
-      INSERT INTO analytics.daily_click_targets AS r (user_code, day, share_code, contact_id, click_target,
-                                                      click_category, shard, clicks, unique_sessions)
-      SELECT x.user_code, x.day, x.share_code, x.contact_id, x.item, x.category, v_shard,
-             pg_catalog.sum(x.n), pg_catalog.sum(x.u)
-      FROM (
-        SELECT p.user_code, (p.occurred_at AT TIME ZONE 'UTC')::date AS day, coalesce(p.share_code, '') AS share_code,
-               coalesce(p.contact_id, '') AS contact_id, p.click_target AS item, p.click_category AS category,
-               1 AS n, 0 AS u
-        FROM pg_catalog.unnest(new_clicks) AS p
-        UNION ALL
-        SELECT m.user_code, m.day, m.share_code, m.contact_id, m.item,
-               (SELECT p.click_category FROM pg_catalog.unnest(new_clicks) AS p
-                WHERE p.session_id = m.session_id AND p.click_target = m.item
-                  AND (p.occurred_at AT TIME ZONE 'UTC')::date = m.day
-                ORDER BY p.occurred_at, p.idx LIMIT 1),
-               0, 1
-        FROM pg_catalog.unnest(marks) AS m WHERE m.kind = 't'
-      ) AS x
-      GROUP BY 1, 2, 3, 4, 5, 6
-      ORDER BY 1, 2, 3, 4, 5, 6
-      ON CONFLICT ON CONSTRAINT daily_click_targets_pkey DO UPDATE SET
-        clicks = r.clicks + excluded.clicks, unique_sessions = r.unique_sessions + excluded.unique_sessions;
-    END IF;
+        clicks = r.clicks + excluded.clicks, unique_sessions = r.unique_sessions + excluded.unique_sessions
+    )
+    -- A target's category is the one its clicks carry; a target mark's unique session
+    -- goes to the category of that session's first click on it that day.
+    INSERT INTO analytics.daily_click_targets AS r (user_code, day, share_code, contact_id, click_target,
+                                                    click_category, shard, clicks, unique_sessions)
+    SELECT x.user_code, x.day, x.share_code, x.contact_id, x.item, x.category, v_shard,
+           pg_catalog.sum(x.n), pg_catalog.sum(x.u)
+    FROM (
+      SELECT pv.user_code, pv.day, pv.share_code, pv.contact_id, pv.click_target AS item, pv.click_category AS category,
+             1 AS n, 0 AS u
+      FROM pv WHERE pv.kind = 'click'
+      UNION ALL
+      SELECT m.user_code, m.day, m.share_code, m.contact_id, m.item,
+             (SELECT p.click_category FROM pg_catalog.unnest(fresh) AS p
+              WHERE p.kind = 'click' AND p.session_id = m.session_id AND p.click_target = m.item
+                AND (p.occurred_at AT TIME ZONE 'UTC')::date = m.day
+              ORDER BY p.occurred_at, p.idx LIMIT 1),
+             0, 1
+      FROM m WHERE m.kind = 't'
+    ) AS x
+    GROUP BY 1, 2, 3, 4, 5, 6
+    ORDER BY 1, 2, 3, 4, 5, 6
+    ON CONFLICT ON CONSTRAINT daily_click_targets_pkey DO UPDATE SET
+      clicks = r.clicks + excluded.clicks, unique_sessions = r.unique_sessions + excluded.unique_sessions;
   END IF;
 
   SELECT coalesce(pg_catalog.json_agg(pg_catalog.json_build_object('index', p.idx, 'reason', p.reason) ORDER BY p.idx),
@@ -466,9 +461,9 @@ BEGIN
   RETURN pg_catalog.json_build_object(
     'success', true,
     'processed', n_events,
-    'sessions_inserted', pg_catalog.cardinality(new_sessions),
-    'page_views_inserted', pg_catalog.cardinality(new_page_views),
-    'clicks_inserted', pg_catalog.cardinality(new_clicks),
+    'sessions_inserted', n_sessions,
+    'page_views_inserted', n_page_views,
+    'clicks_inserted', n_clicks,
     'duplicates', n_valid - pg_catalog.cardinality(fresh),
     'rejected', rejected
   );

@@ -1,0 +1,107 @@
+#!/usr/bin/env bash
+# Ingest and dashboard benchmark, all in one run on one durable (fsync on) throwaway
+# PostgreSQL 15 cluster:
+#   * events/s and ms per call for batch sizes 20/100/500: the seed's function (baseline,
+#     bench/sql/seed_baseline.sql), ours (sql/), and a plain COPY of the same rows;
+#     1 client; 8 clients with browser-like batches (one new session per batch, many cards);
+#     8 clients with batches that share 4 hot sessions of one hot card;
+#   * get_analytics_dashboard latency (7-day range) with 1 M stored events, and 10 M with --10m.
+# Usage: bench/sql/run.sh [--10m] [--quick]
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+root=$(cd "$here/../.." && pwd)
+big=0; quick=0
+for a in "$@"; do case $a in --10m) big=1 ;; --quick) quick=1 ;; *) echo "unknown option $a" >&2; exit 2 ;; esac; done
+
+dir=$(mktemp -d /tmp/clik-sql-bench.XXXXXX)
+trap 'bash "$root/scripts/pg-temp.sh" stop "$dir"' EXIT
+url=$(bash "$root/scripts/pg-temp.sh" start "$dir" --durable)
+q() { psql "$url" -X -q -v ON_ERROR_STOP=1 -At "$@"; }
+
+bash "$root/sql/apply.sh" "$url" >/dev/null
+q -c 'SET client_min_messages = warning' -f "$here/seed_baseline.sql" -f "$here/bench_schema.sql" >/dev/null
+# Limits stay active (their cost is measured) but high enough not to trip.
+q -c "UPDATE analytics.settings SET rate_limit_ip_calls = 1000000000, rate_limit_user_code_events = 1000000000"
+
+# events per measured run, per batch size (calls = events / size)
+declare -A events_per_run=([20]=20000 [100]=40000 [500]=60000)
+[ $quick = 1 ] && events_per_run=([20]=4000 [100]=8000 [500]=10000)
+next_id=1
+
+# prepare SHAPE SIZE CALLS -> fresh batches, sequence pointing at the first
+prepare() {
+  q -c "SELECT bench.make_batches('$1', $2, $3, $next_id); SELECT setval('bench.batch_seq', $next_id, false);"
+  first_id=$next_id; next_id=$((next_id + $3))
+}
+# pgbench_run SCRIPT CLIENTS CALLS -> "events_per_s ms_per_call"
+pgbench_run() {
+  local out tps lat
+  out=$(pgbench "$url" -n -c "$2" -j "$2" -t $(( $3 / $2 )) -f "$here/$1" 2>&1) || { echo "$out" >&2; return 1; }
+  tps=$(echo "$out" | sed -n 's/^tps = \([0-9.]*\).*/\1/p' | tail -1)
+  lat=$(echo "$out" | sed -n 's/^latency average = \([0-9.]*\) ms/\1/p')
+  echo "$tps $lat"
+}
+# copy_run SIZE CALLS FIRST_ID -> "events_per_s ms_per_call": one COPY (one transaction) per batch
+copy_run() {
+  local f="$dir/copy.sql" i start end
+  : > "$f"
+  for ((i = 0; i < $2; i++)); do
+    echo "COPY bench.copy_target FROM STDIN;" >> "$f"
+    q -c "COPY (SELECT * FROM bench.flat_rows($(( $3 + i )), $(( $3 + i )))) TO STDOUT" >> "$f"
+    echo '\.' >> "$f"
+  done
+  start=$(date +%s.%N)
+  psql "$url" -X -q -v ON_ERROR_STOP=1 -f "$f" >/dev/null
+  end=$(date +%s.%N)
+  python3 -c "import sys; t=$end-$start; print(f'{$1*$2/t:.1f} {t*1000/$2:.3f}')"
+}
+
+rows=()
+for mode in "1 browser" "8 browser" "8 hot"; do
+  set -- $mode; clients=$1 shape=$2
+  for size in 20 100 500; do
+    calls=$(( events_per_run[$size] / size )); calls=$(( calls / clients * clients ))
+    prepare "$shape" "$size" "$calls"; read -r seed_tps seed_ms < <(pgbench_run call_seed.pgbench "$clients" "$calls")
+    prepare "$shape" "$size" "$calls"; read -r ours_tps ours_ms < <(pgbench_run call_ours.pgbench "$clients" "$calls")
+    copy_eps=- copy_ms=-
+    if [ "$clients" = 1 ]; then read -r copy_eps copy_ms < <(copy_run "$size" "$calls" "$first_id"); fi
+    rows+=("$clients|$shape|$size|$seed_tps|$seed_ms|$ours_tps|$ours_ms|$copy_eps|$copy_ms")
+    echo "measured: $clients client(s), $shape, $size events/call" >&2
+  done
+done
+
+echo
+echo "Ingest (PostgreSQL 15, fsync on, $(nproc) cores; events/s = calls/s x batch size; ms = mean per call)"
+printf '%-8s %-8s %5s | %9s %7s | %9s %7s | %9s %7s | %9s %9s\n' clients batches size "seed ev/s" "ms" "ours ev/s" "ms" "COPY ev/s" "ms" "ours/seed" "ours/COPY"
+for r in "${rows[@]}"; do
+  IFS='|' read -r c s z st sm ot om ce cm <<< "$r"
+  python3 - "$c" "$s" "$z" "$st" "$sm" "$ot" "$om" "$ce" "$cm" <<'PY'
+import sys
+c, s, z, st, sm, ot, om, ce, cm = sys.argv[1:]
+z = int(z); se = float(st) * z; oe = float(ot) * z
+ratio_copy = f"{oe / float(ce):.2f}" if ce != '-' else '-'
+ce_s = f"{float(ce):9.0f}" if ce != '-' else f"{'-':>9}"
+cm_s = f"{float(cm):7.2f}" if cm != '-' else f"{'-':>7}"
+print(f"{c:<8} {s:<8} {z:5d} | {se:9.0f} {float(sm):7.2f} | {oe:9.0f} {float(om):7.2f} | {ce_s} {cm_s} | {oe / se:9.2f} {ratio_copy:>9}")
+PY
+done
+
+# ---- dashboard latency -------------------------------------------------------------
+q -c "INSERT INTO public.user_code_ownership (user_id, user_code) VALUES
+        ('00000000-0000-0000-0000-00000000b0b0', 'card_hot'), ('00000000-0000-0000-0000-00000000b0b0', 'card_500')"
+loaded=0
+echo
+echo "Dashboard: get_analytics_dashboard, 7-day range, as authenticated owner (mean of 50 calls)"
+printf '%12s %14s %12s %12s %14s\n' "raw events" "hot card evts" "hot card ms" "typical ms" "rollup rows"
+targets=(1000000); [ $big = 1 ] && targets+=(10000000)
+for target in "${targets[@]}"; do
+  calls=$(( (target - loaded) / 500 ))
+  pgbench "$url" -n -c 4 -j 4 -t $(( calls / 4 )) -f "$here/load_events.pgbench" >/dev/null
+  q -c "VACUUM ANALYZE" >/dev/null
+  loaded=$(q -c "SELECT (SELECT count(*) FROM analytics.page_views) + (SELECT count(*) FROM analytics.clicks) + (SELECT count(*) FROM analytics.session_events)")
+  hot_events=$(q -c "SELECT count(*) FROM analytics.page_views WHERE user_code = 'card_hot'")
+  rollup_rows=$(q -c "SELECT (SELECT count(*) FROM analytics.daily_page_views) + (SELECT count(*) FROM analytics.daily_click_targets) + (SELECT count(*) FROM analytics.daily_click_categories) + (SELECT count(*) FROM analytics.daily_sessions)")
+  read -r _ hot_ms < <(pgbench_run_dash() { :; }; out=$(pgbench "$url" -n -c 1 -t 50 -D card=card_hot -f "$here/dashboard.pgbench" 2>&1); echo "x $(echo "$out" | sed -n 's/^latency average = \([0-9.]*\) ms/\1/p')")
+  read -r _ typ_ms < <(out=$(pgbench "$url" -n -c 1 -t 50 -D card=card_500 -f "$here/dashboard.pgbench" 2>&1); echo "x $(echo "$out" | sed -n 's/^latency average = \([0-9.]*\) ms/\1/p')")
+  printf '%12s %14s %12s %12s %14s\n' "$loaded" "$hot_events pv" "$hot_ms" "$typ_ms" "$rollup_rows"
+done
