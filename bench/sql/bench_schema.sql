@@ -13,11 +13,18 @@ GRANT USAGE ON SCHEMA bench TO anon, authenticated;
 GRANT SELECT ON bench.batches TO anon;
 GRANT USAGE ON SEQUENCE bench.batch_seq TO anon;
 
+-- A UUID v7 for a millisecond timestamp, as the client makes them (time-ordered, so the
+-- dedupe index grows at its right edge like it does in production).
+CREATE FUNCTION bench.uuid_v7(ts_ms bigint) RETURNS uuid LANGUAGE sql VOLATILE AS $$
+  SELECT (lpad(to_hex(ts_ms), 12, '0') || '7' || substr(md5(random()::text), 1, 3) || '8'
+          || substr(md5(random()::text), 1, 15))::uuid
+$$;
+
 -- One event in the client's wire format.
 CREATE FUNCTION bench.event(kind text, session_id text, user_code text, share_code text, contact_id text, ts_ms bigint, n int)
 RETURNS jsonb LANGUAGE sql VOLATILE AS $$
   SELECT jsonb_build_object('type', kind, 'timestamp', ts_ms, 'data',
-    jsonb_strip_nulls(jsonb_build_object('eventId', gen_random_uuid(), 'sessionId', session_id, 'userCode', user_code,
+    jsonb_strip_nulls(jsonb_build_object('eventId', bench.uuid_v7(ts_ms), 'sessionId', session_id, 'userCode', user_code,
       'shareCode', share_code, 'contactId', contact_id, 'timestamp', ts_ms,
       'pageType', CASE WHEN kind = 'page_view' THEN (ARRAY['home', 'contact', 'profile', 'portfolio'])[1 + n % 4] END,
       'clickTarget', CASE WHEN kind = 'click' THEN (ARRAY['contact.phone', 'contact.email', 'socialMessaging.whatsapp',

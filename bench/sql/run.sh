@@ -30,7 +30,7 @@ next_id=1
 
 # prepare SHAPE SIZE CALLS -> fresh batches, sequence pointing at the first
 prepare() {
-  q -c "SELECT bench.make_batches('$1', $2, $3, $next_id); SELECT setval('bench.batch_seq', $next_id, false);"
+  q -c "SELECT bench.make_batches('$1', $2, $3, $next_id)" -c "SELECT setval('bench.batch_seq', $next_id, false)" >/dev/null
   first_id=$next_id; next_id=$((next_id + $3))
 }
 # pgbench_run SCRIPT CLIENTS CALLS -> "events_per_s ms_per_call"
@@ -89,6 +89,10 @@ done
 # ---- dashboard latency -------------------------------------------------------------
 q -c "INSERT INTO public.user_code_ownership (user_id, user_code) VALUES
         ('00000000-0000-0000-0000-00000000b0b0', 'card_hot'), ('00000000-0000-0000-0000-00000000b0b0', 'card_500')"
+# dash_ms CARD -> mean ms of 50 dashboard calls
+dash_ms() {
+  pgbench "$url" -n -c 1 -t 50 -D card="$1" -f "$here/dashboard.pgbench" 2>&1 | sed -n 's/^latency average = \([0-9.]*\) ms/\1/p'
+}
 loaded=0
 echo
 echo "Dashboard: get_analytics_dashboard, 7-day range, as authenticated owner (mean of 50 calls)"
@@ -96,12 +100,12 @@ printf '%12s %14s %12s %12s %14s\n' "raw events" "hot card evts" "hot card ms" "
 targets=(1000000); [ $big = 1 ] && targets+=(10000000)
 for target in "${targets[@]}"; do
   calls=$(( (target - loaded) / 500 ))
-  pgbench "$url" -n -c 4 -j 4 -t $(( calls / 4 )) -f "$here/load_events.pgbench" >/dev/null
+  echo "loading $(( calls * 500 )) events through ingest_analytics_batch ..." >&2
+  pgbench "$url" -n -c 4 -j 4 -t $(( calls / 4 )) -f "$here/load_events.pgbench" >"$dir/load.log" 2>&1 || { cat "$dir/load.log" >&2; exit 1; }
   q -c "VACUUM ANALYZE" >/dev/null
   loaded=$(q -c "SELECT (SELECT count(*) FROM analytics.page_views) + (SELECT count(*) FROM analytics.clicks) + (SELECT count(*) FROM analytics.session_events)")
   hot_events=$(q -c "SELECT count(*) FROM analytics.page_views WHERE user_code = 'card_hot'")
   rollup_rows=$(q -c "SELECT (SELECT count(*) FROM analytics.daily_page_views) + (SELECT count(*) FROM analytics.daily_click_targets) + (SELECT count(*) FROM analytics.daily_click_categories) + (SELECT count(*) FROM analytics.daily_sessions)")
-  read -r _ hot_ms < <(pgbench_run_dash() { :; }; out=$(pgbench "$url" -n -c 1 -t 50 -D card=card_hot -f "$here/dashboard.pgbench" 2>&1); echo "x $(echo "$out" | sed -n 's/^latency average = \([0-9.]*\) ms/\1/p')")
-  read -r _ typ_ms < <(out=$(pgbench "$url" -n -c 1 -t 50 -D card=card_500 -f "$here/dashboard.pgbench" 2>&1); echo "x $(echo "$out" | sed -n 's/^latency average = \([0-9.]*\) ms/\1/p')")
+  hot_ms=$(dash_ms card_hot); typ_ms=$(dash_ms card_500)
   printf '%12s %14s %12s %12s %14s\n' "$loaded" "$hot_events pv" "$hot_ms" "$typ_ms" "$rollup_rows"
 done

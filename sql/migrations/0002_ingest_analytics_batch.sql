@@ -288,41 +288,40 @@ BEGIN
   END IF;
 
   -- Raw inserts: one statement, one INSERT per type, each in event_id order; a retried
-  -- event hits the dedupe key and is skipped. Only what was really inserted ("fresh")
-  -- drives the counters and rollups.
+  -- event hits the dedupe key and is skipped. Only what was really inserted ("fresh",
+  -- rebuilt from RETURNING, no join) drives the counters and rollups.
   WITH valid AS MATERIALIZED (
     SELECT p.* FROM pg_catalog.unnest(parsed) AS p WHERE p.reason IS NULL AND NOT p.dup
   ), ins_s AS (
-    INSERT INTO analytics.session_events (event_id, session_id, user_code, share_code, contact_id,
-                                          started_at, user_agent, referrer)
+    INSERT INTO analytics.session_events AS t (event_id, session_id, user_code, share_code, contact_id,
+                                               started_at, user_agent, referrer)
     SELECT v.event_id, v.session_id, v.user_code, v.share_code, v.contact_id, v.occurred_at, v.user_agent, v.referrer
     FROM valid AS v WHERE v.kind = 'session'
     ORDER BY v.event_id
     ON CONFLICT ON CONSTRAINT session_events_dedupe DO NOTHING
-    RETURNING event_id, started_at AS at
+    RETURNING ROW(0, 'session', t.event_id, t.session_id, t.user_code, t.share_code, t.contact_id, t.started_at,
+                  NULL, NULL, NULL, t.user_agent, t.referrer, NULL, false)::analytics.parsed_event AS e
   ), ins_p AS (
-    INSERT INTO analytics.page_views (event_id, session_id, user_code, share_code, contact_id, page_type, viewed_at)
+    INSERT INTO analytics.page_views AS t (event_id, session_id, user_code, share_code, contact_id, page_type, viewed_at)
     SELECT v.event_id, v.session_id, v.user_code, v.share_code, v.contact_id, v.page_type, v.occurred_at
     FROM valid AS v WHERE v.kind = 'page_view'
     ORDER BY v.event_id
     ON CONFLICT ON CONSTRAINT page_views_dedupe DO NOTHING
-    RETURNING event_id, viewed_at AS at
+    RETURNING ROW(0, 'page_view', t.event_id, t.session_id, t.user_code, t.share_code, t.contact_id, t.viewed_at,
+                  t.page_type, NULL, NULL, NULL, NULL, NULL, false)::analytics.parsed_event AS e
   ), ins_c AS (
-    INSERT INTO analytics.clicks (event_id, session_id, user_code, share_code, contact_id,
-                                  click_target, click_category, clicked_at)
+    INSERT INTO analytics.clicks AS t (event_id, session_id, user_code, share_code, contact_id,
+                                       click_target, click_category, clicked_at)
     SELECT v.event_id, v.session_id, v.user_code, v.share_code, v.contact_id, v.click_target, v.click_category, v.occurred_at
     FROM valid AS v WHERE v.kind = 'click'
     ORDER BY v.event_id
     ON CONFLICT ON CONSTRAINT clicks_dedupe DO NOTHING
-    RETURNING event_id, clicked_at AS at
-  ), ins AS (
-    SELECT 'session' AS kind, x.event_id, x.at FROM ins_s AS x
-    UNION ALL SELECT 'page_view', x.event_id, x.at FROM ins_p AS x
-    UNION ALL SELECT 'click', x.event_id, x.at FROM ins_c AS x
+    RETURNING ROW(0, 'click', t.event_id, t.session_id, t.user_code, t.share_code, t.contact_id, t.clicked_at,
+                  NULL, t.click_target, t.click_category, NULL, NULL, NULL, false)::analytics.parsed_event AS e
   )
-  SELECT coalesce(pg_catalog.array_agg(ROW(v.*)::analytics.parsed_event ORDER BY v.idx), '{}'::analytics.parsed_event[])
+  SELECT coalesce(pg_catalog.array_agg(x.e), '{}'::analytics.parsed_event[])
   INTO fresh
-  FROM valid AS v JOIN ins ON ins.kind = v.kind AND ins.event_id = v.event_id AND ins.at = v.occurred_at;
+  FROM (SELECT ins_s.e FROM ins_s UNION ALL SELECT ins_p.e FROM ins_p UNION ALL SELECT ins_c.e FROM ins_c) AS x;
 
   SELECT pg_catalog.count(*) FILTER (WHERE p.kind = 'session')::integer,
          pg_catalog.count(*) FILTER (WHERE p.kind = 'page_view')::integer,
@@ -337,33 +336,33 @@ BEGIN
     -- under the row lock, so concurrent batches of one session never count it twice.
     v_min_day := ((pg_catalog.now() - cfg.max_event_age) AT TIME ZONE 'UTC')::date;
     WITH entries AS (
-      SELECT p.session_id,
+      SELECT p.*, k.kind AS mark_kind,
              ROW((p.occurred_at AT TIME ZONE 'UTC')::date, k.kind, p.user_code,
                  coalesce(p.share_code, ''), coalesce(p.contact_id, ''), k.item)::analytics.seen_entry AS entry
       FROM pg_catalog.unnest(fresh) AS p
       CROSS JOIN LATERAL (VALUES ('s'::"char", ''), ('p', p.page_type), ('c', p.click_category), ('t', p.click_target)) AS k(kind, item)
       WHERE k.item IS NOT NULL
-    ), want AS (
-      SELECT e.session_id, pg_catalog.array_agg(DISTINCT e.entry) AS entries FROM entries AS e GROUP BY e.session_id
     ), agg AS (
+      -- every event has exactly one 's' entry: counts and attributes use those rows
       SELECT p.session_id,
-             (pg_catalog.array_agg(p.user_code ORDER BY p.kind <> 'session', p.occurred_at, p.idx))[1] AS user_code,
-             (pg_catalog.array_agg(p.share_code ORDER BY p.kind <> 'session', p.occurred_at, p.idx))[1] AS share_code,
-             (pg_catalog.array_agg(p.contact_id ORDER BY p.kind <> 'session', p.occurred_at, p.idx))[1] AS contact_id,
+             (pg_catalog.array_agg(p.user_code ORDER BY p.kind <> 'session', p.occurred_at, p.event_id))[1] AS user_code,
+             (pg_catalog.array_agg(p.share_code ORDER BY p.kind <> 'session', p.occurred_at, p.event_id))[1] AS share_code,
+             (pg_catalog.array_agg(p.contact_id ORDER BY p.kind <> 'session', p.occurred_at, p.event_id))[1] AS contact_id,
              pg_catalog.min(p.occurred_at) AS first_seen,
              pg_catalog.max(p.occurred_at) AS last_seen,
-             pg_catalog.count(*) FILTER (WHERE p.kind = 'page_view') AS page_views,
-             pg_catalog.count(*) FILTER (WHERE p.kind = 'click') AS clicks,
-             (pg_catalog.array_agg(p.user_agent ORDER BY p.occurred_at, p.idx) FILTER (WHERE p.user_agent IS NOT NULL))[1] AS user_agent,
-             (pg_catalog.array_agg(p.referrer ORDER BY p.occurred_at, p.idx) FILTER (WHERE p.referrer IS NOT NULL))[1] AS referrer
-      FROM pg_catalog.unnest(fresh) AS p
+             pg_catalog.count(*) FILTER (WHERE p.kind = 'page_view' AND p.mark_kind = 's') AS page_views,
+             pg_catalog.count(*) FILTER (WHERE p.kind = 'click' AND p.mark_kind = 's') AS clicks,
+             (pg_catalog.array_agg(p.user_agent ORDER BY p.occurred_at, p.event_id) FILTER (WHERE p.user_agent IS NOT NULL))[1] AS user_agent,
+             (pg_catalog.array_agg(p.referrer ORDER BY p.occurred_at, p.event_id) FILTER (WHERE p.referrer IS NOT NULL))[1] AS referrer,
+             pg_catalog.array_agg(DISTINCT p.entry) AS want
+      FROM entries AS p
       GROUP BY p.session_id
     ), up AS (
       INSERT INTO analytics.sessions AS s (session_id, user_code, share_code, contact_id, first_seen, last_seen,
                                            page_views, clicks, user_agent, referrer, seen, new_marks)
       SELECT a.session_id, a.user_code, a.share_code, a.contact_id, a.first_seen, a.last_seen,
-             a.page_views, a.clicks, a.user_agent, a.referrer, w.entries, w.entries
-      FROM agg AS a JOIN want AS w ON w.session_id = a.session_id
+             a.page_views, a.clicks, a.user_agent, a.referrer, a.want, a.want
+      FROM agg AS a
       ORDER BY a.session_id
       ON CONFLICT (session_id) DO UPDATE SET
         first_seen = LEAST(s.first_seen, excluded.first_seen),
@@ -443,7 +442,7 @@ BEGIN
              (SELECT p.click_category FROM pg_catalog.unnest(fresh) AS p
               WHERE p.kind = 'click' AND p.session_id = m.session_id AND p.click_target = m.item
                 AND (p.occurred_at AT TIME ZONE 'UTC')::date = m.day
-              ORDER BY p.occurred_at, p.idx LIMIT 1),
+              ORDER BY p.occurred_at, p.event_id LIMIT 1),
              0, 1
       FROM m WHERE m.kind = 't'
     ) AS x
