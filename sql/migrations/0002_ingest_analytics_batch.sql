@@ -152,31 +152,41 @@ BEGIN
   hi_ms := pg_catalog.date_part('epoch', pg_catalog.now() + cfg.max_clock_skew)::numeric * 1000;
 
   -- Validate every event in one pass. The first failing check gives the reason.
-  -- Each field is extracted once (MATERIALIZED: otherwise the planner would inline
-  -- and re-evaluate the JSON lookups at every reference).
-  WITH raw AS MATERIALIZED (
-    SELECT (t.o - 1)::integer AS idx, t.e AS ev,
-           CASE WHEN pg_catalog.jsonb_typeof(t.e) = 'object' THEN t.e -> 'data' END AS d
+  -- Each field is extracted once per event (the OFFSET 0 subqueries are evaluated per
+  -- row, not inlined into every reference), then checked in order.
+  WITH typed AS (
+    SELECT (t.o - 1)::integer AS idx, f.kind,
+           CASE WHEN c.reason IS NULL THEN coalesce(f.event_id::uuid, pg_catalog.gen_random_uuid()) END AS event_id,
+           f.session_id, f.user_code, f.share_code,
+           nullif(f.contact_id, '') AS contact_id,
+           CASE WHEN c.reason IS NULL THEN pg_catalog.to_timestamp(f.ts::numeric / 1000) END AS occurred_at,
+           CASE WHEN f.kind = 'page_view' THEN f.page_type END AS page_type,
+           CASE WHEN f.kind = 'click' THEN f.click_target END AS click_target,
+           CASE WHEN f.kind = 'click' AND c.reason IS NULL
+                THEN coalesce(nullif(f.click_category, ''), analytics.default_click_category(f.click_target)) END
+             AS click_category,
+           CASE WHEN f.kind = 'session' THEN f.user_agent END AS user_agent,
+           CASE WHEN f.kind = 'session' THEN f.referrer END AS referrer,
+           c.reason
     FROM pg_catalog.jsonb_array_elements(events) WITH ORDINALITY AS t(e, o)
-  ), f AS MATERIALIZED (
-    SELECT r.idx,
-           pg_catalog.jsonb_typeof(r.ev) AS t_event,
-           pg_catalog.jsonb_typeof(r.ev -> 'type') AS t_kind, r.ev ->> 'type' AS kind,
-           pg_catalog.jsonb_typeof(r.d) AS t_data,
-           coalesce(r.d -> 'timestamp', r.ev -> 'timestamp') AS ts,
-           pg_catalog.jsonb_typeof(r.d -> 'sessionId') AS t_sid, r.d ->> 'sessionId' AS session_id,
-           pg_catalog.jsonb_typeof(r.d -> 'userCode') AS t_code, r.d ->> 'userCode' AS user_code,
-           coalesce(pg_catalog.jsonb_typeof(r.d -> 'shareCode'), 'null') AS t_share, r.d ->> 'shareCode' AS share_code,
-           coalesce(pg_catalog.jsonb_typeof(r.d -> 'contactId'), 'null') AS t_contact, r.d ->> 'contactId' AS contact_id,
-           coalesce(pg_catalog.jsonb_typeof(r.d -> 'eventId'), 'null') AS t_event_id, r.d ->> 'eventId' AS event_id,
-           coalesce(pg_catalog.jsonb_typeof(r.d -> 'userAgent'), 'null') AS t_ua, r.d ->> 'userAgent' AS user_agent,
-           coalesce(pg_catalog.jsonb_typeof(r.d -> 'referrer'), 'null') AS t_ref, r.d ->> 'referrer' AS referrer,
-           pg_catalog.jsonb_typeof(r.d -> 'pageType') AS t_page, r.d ->> 'pageType' AS page_type,
-           pg_catalog.jsonb_typeof(r.d -> 'clickTarget') AS t_target, r.d ->> 'clickTarget' AS click_target,
-           coalesce(pg_catalog.jsonb_typeof(r.d -> 'clickCategory'), 'null') AS t_cat, r.d ->> 'clickCategory' AS click_category
-    FROM raw AS r
-  ), checked AS MATERIALIZED (
-    SELECT f.*,
+    CROSS JOIN LATERAL (SELECT CASE WHEN pg_catalog.jsonb_typeof(t.e) = 'object' THEN t.e -> 'data' END AS d OFFSET 0) AS x
+    CROSS JOIN LATERAL (SELECT
+           pg_catalog.jsonb_typeof(t.e) AS t_event,
+           pg_catalog.jsonb_typeof(t.e -> 'type') AS t_kind, t.e ->> 'type' AS kind,
+           pg_catalog.jsonb_typeof(x.d) AS t_data,
+           coalesce(x.d -> 'timestamp', t.e -> 'timestamp') AS ts,
+           pg_catalog.jsonb_typeof(x.d -> 'sessionId') AS t_sid, x.d ->> 'sessionId' AS session_id,
+           pg_catalog.jsonb_typeof(x.d -> 'userCode') AS t_code, x.d ->> 'userCode' AS user_code,
+           coalesce(pg_catalog.jsonb_typeof(x.d -> 'shareCode'), 'null') AS t_share, x.d ->> 'shareCode' AS share_code,
+           coalesce(pg_catalog.jsonb_typeof(x.d -> 'contactId'), 'null') AS t_contact, x.d ->> 'contactId' AS contact_id,
+           coalesce(pg_catalog.jsonb_typeof(x.d -> 'eventId'), 'null') AS t_event_id, x.d ->> 'eventId' AS event_id,
+           coalesce(pg_catalog.jsonb_typeof(x.d -> 'userAgent'), 'null') AS t_ua, x.d ->> 'userAgent' AS user_agent,
+           coalesce(pg_catalog.jsonb_typeof(x.d -> 'referrer'), 'null') AS t_ref, x.d ->> 'referrer' AS referrer,
+           pg_catalog.jsonb_typeof(x.d -> 'pageType') AS t_page, x.d ->> 'pageType' AS page_type,
+           pg_catalog.jsonb_typeof(x.d -> 'clickTarget') AS t_target, x.d ->> 'clickTarget' AS click_target,
+           coalesce(pg_catalog.jsonb_typeof(x.d -> 'clickCategory'), 'null') AS t_cat, x.d ->> 'clickCategory' AS click_category
+      OFFSET 0) AS f
+    CROSS JOIN LATERAL (SELECT
       CASE
         WHEN f.t_event <> 'object' THEN 'event must be a JSON object'
         WHEN f.t_kind IS DISTINCT FROM 'string' THEN 'type must be a string'
@@ -218,22 +228,7 @@ BEGIN
                SELECT 1 FROM public.user_code_ownership AS o WHERE o.user_code = f.user_code)
           THEN 'unknown userCode'
       END AS reason
-    FROM f
-  ), typed AS (
-    SELECT c.idx, c.kind,
-           CASE WHEN c.reason IS NULL THEN coalesce(c.event_id::uuid, pg_catalog.gen_random_uuid()) END AS event_id,
-           c.session_id, c.user_code, c.share_code,
-           nullif(c.contact_id, '') AS contact_id,
-           CASE WHEN c.reason IS NULL THEN pg_catalog.to_timestamp(c.ts::numeric / 1000) END AS occurred_at,
-           CASE WHEN c.kind = 'page_view' THEN c.page_type END AS page_type,
-           CASE WHEN c.kind = 'click' THEN c.click_target END AS click_target,
-           CASE WHEN c.kind = 'click' AND c.reason IS NULL
-                THEN coalesce(nullif(c.click_category, ''), analytics.default_click_category(c.click_target)) END
-             AS click_category,
-           CASE WHEN c.kind = 'session' THEN c.user_agent END AS user_agent,
-           CASE WHEN c.kind = 'session' THEN c.referrer END AS referrer,
-           c.reason
-    FROM checked AS c
+      OFFSET 0) AS c
   ), numbered AS (
     SELECT y.*, y.reason IS NULL AND pg_catalog.row_number() OVER (
                   PARTITION BY y.event_id, y.occurred_at ORDER BY y.idx) > 1 AS dup
@@ -343,17 +338,18 @@ BEGIN
       CROSS JOIN LATERAL (VALUES ('s'::"char", ''), ('p', p.page_type), ('c', p.click_category), ('t', p.click_target)) AS k(kind, item)
       WHERE k.item IS NOT NULL
     ), agg AS (
-      -- every event has exactly one 's' entry: counts and attributes use those rows
+      -- every event has exactly one 's' entry: counts use those rows. Card attributes:
+      -- the session event's when the batch has one (a session keeps them), else any.
       SELECT p.session_id,
-             (pg_catalog.array_agg(p.user_code ORDER BY p.kind <> 'session', p.occurred_at, p.event_id))[1] AS user_code,
-             (pg_catalog.array_agg(p.share_code ORDER BY p.kind <> 'session', p.occurred_at, p.event_id))[1] AS share_code,
-             (pg_catalog.array_agg(p.contact_id ORDER BY p.kind <> 'session', p.occurred_at, p.event_id))[1] AS contact_id,
+             coalesce(pg_catalog.max(p.user_code) FILTER (WHERE p.kind = 'session'), pg_catalog.max(p.user_code)) AS user_code,
+             coalesce(pg_catalog.max(p.share_code) FILTER (WHERE p.kind = 'session'), pg_catalog.max(p.share_code)) AS share_code,
+             coalesce(pg_catalog.max(p.contact_id) FILTER (WHERE p.kind = 'session'), pg_catalog.max(p.contact_id)) AS contact_id,
              pg_catalog.min(p.occurred_at) AS first_seen,
              pg_catalog.max(p.occurred_at) AS last_seen,
              pg_catalog.count(*) FILTER (WHERE p.kind = 'page_view' AND p.mark_kind = 's') AS page_views,
              pg_catalog.count(*) FILTER (WHERE p.kind = 'click' AND p.mark_kind = 's') AS clicks,
-             (pg_catalog.array_agg(p.user_agent ORDER BY p.occurred_at, p.event_id) FILTER (WHERE p.user_agent IS NOT NULL))[1] AS user_agent,
-             (pg_catalog.array_agg(p.referrer ORDER BY p.occurred_at, p.event_id) FILTER (WHERE p.referrer IS NOT NULL))[1] AS referrer,
+             pg_catalog.max(p.user_agent) AS user_agent,
+             pg_catalog.max(p.referrer) AS referrer,
              pg_catalog.array_agg(DISTINCT p.entry) AS want
       FROM entries AS p
       GROUP BY p.session_id
