@@ -6,6 +6,7 @@
 import pg from 'pg';
 import { startCluster } from '../support/pg-cluster.mjs';
 import { startGateway } from '../../dev/gateway/gateway.mjs';
+export { prng } from '../support/fault-proxy.mjs';
 
 let counter = 0;
 
@@ -159,18 +160,6 @@ export async function storedEventIds(sql) {
   const counts = new Map();
   for (const { id } of rows) counts.set(id, (counts.get(id) ?? 0) + 1);
   return counts;
-}
-
-/** mulberry32: a small seedable PRNG so a failing run replays with the same seed. */
-export function prng(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 /** A UUID v7 from a timestamp and a PRNG (deterministic under a seed). */

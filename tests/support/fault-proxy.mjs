@@ -15,7 +15,7 @@ import http from 'node:http';
 const MODES = ['ok', 'drop', 'error', 'rate_limited', 'lost_response', 'slow'];
 
 /** mulberry32: small, seedable, good enough to pick fault modes. */
-function prng(seed) {
+export function prng(seed) {
   let a = seed >>> 0;
   return () => {
     a = (a + 0x6d2b79f5) >>> 0;
