@@ -1,0 +1,194 @@
+// Reloads, page hide and broken storage: nothing lost, nothing sent twice
+// that the server has acknowledged, and never an error at the page.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { setup, settle, ids, MemoryStorage, ThrowingStorage, FakeFetch, FakeClock } from './harness.mjs';
+
+class FakeDocument extends EventTarget {
+  constructor() {
+    super();
+    this.visibilityState = 'visible';
+    this.referrer = 'https://referrer.example/';
+  }
+  hide() {
+    this.visibilityState = 'hidden';
+    this.dispatchEvent(new Event('visibilitychange'));
+  }
+}
+
+function page(env = {}) {
+  const window = new EventTarget();
+  const document = new FakeDocument();
+  return { window, document, ...env };
+}
+
+test('reload before anything was sent: the next page sends every event exactly once', async () => {
+  const local = new MemoryStorage();
+  const session = new MemoryStorage();
+  const a = setup({}, { local, session });
+  await a.tracker.ready;
+  a.tracker.trackView();
+  a.tracker.trackPageView('page.home');
+  for (let i = 0; i < 5; i++) a.tracker.trackClick('portfolio.p' + i);
+  await settle(); // the coalesced write happens in a microtask, no hide needed
+  assert.equal(a.net.requests.length, 0);
+  const sessionId = a.tracker.sessionId();
+  // The page dies: no destroy(), no hide event.
+
+  const clock = new FakeClock(a.clock.now() + 2000);
+  const b = setup({}, { local, session, clock });
+  await b.tracker.ready;
+  assert.equal(b.tracker.stats().queued, 7);
+  b.tracker.trackClick('contact.phone');
+  await b.clock.advance(10000);
+  const sent = b.net.events;
+  assert.equal(sent.length, 8);
+  assert.equal(new Set(ids(sent)).size, 8, 'no duplicates');
+  assert.deepEqual(sent.map((e) => e.type), ['session', 'page_view', 'click', 'click', 'click', 'click', 'click', 'click']);
+  assert.equal(sent[7].data.sessionId, sessionId, 'the session survives the reload (sessionStorage)');
+  await settle();
+  assert.equal(b.tracker.stats().queued, 0);
+  // A third page load finds nothing left to send.
+  const c = setup({}, { local, session, clock: b.clock });
+  await c.tracker.ready;
+  await c.clock.advance(60000);
+  assert.equal(c.net.requests.length, 0);
+  for (const t of [a, b, c]) t.tracker.destroy();
+});
+
+test('hide sends the queue with keepalive; acknowledged events are not replayed on the next load', async () => {
+  const local = new MemoryStorage();
+  const p = page();
+  const a = setup(p, { local });
+  await a.tracker.ready;
+  a.tracker.trackView();
+  a.tracker.trackClick('contact.phone');
+  p.document.hide();
+  assert.equal(a.net.requests.length, 1, 'sent synchronously in the hide handler');
+  assert.equal(a.net.requests[0].init.keepalive, true);
+  assert.equal(a.net.events.length, 2);
+  await settle(); // the answer arrives (the tab was only hidden)
+  assert.equal(a.tracker.stats().delivered, 2);
+  p.window.dispatchEvent(new Event('pagehide'));
+  assert.equal(a.net.requests.length, 1, 'nothing left to send at pagehide');
+
+  const b = setup({}, { local });
+  await b.tracker.ready;
+  await b.clock.advance(60000);
+  assert.equal(b.net.requests.length, 0, 'acknowledged events are gone from storage');
+  a.tracker.destroy();
+  b.tracker.destroy();
+});
+
+test('pagehide whose answer never arrives: the next load replays the same eventIds (server dedupe makes it harmless)', async () => {
+  const local = new MemoryStorage();
+  const p = page();
+  const net = new FakeFetch().reply('hang');
+  const a = setup(p, { local, net });
+  await a.tracker.ready;
+  a.tracker.trackClick('contact.phone');
+  a.tracker.trackClick('contact.email');
+  p.window.dispatchEvent(new Event('pagehide'));
+  assert.equal(net.requests.length, 1);
+  const sentAtUnload = ids(net.events);
+  // The page is gone before any answer.
+
+  const b = setup({}, { local, clock: new FakeClock(a.clock.now() + 1000) });
+  await b.tracker.ready;
+  await b.clock.advance(10000);
+  assert.deepEqual(ids(b.net.events), sentAtUnload);
+  a.tracker.destroy();
+  b.tracker.destroy();
+});
+
+test('urgent flush sizes: each keepalive body <= urgentRequestBytes, all <= urgentTotalBytes; the rest waits in storage', async () => {
+  const local = new MemoryStorage();
+  const p = page();
+  const net = new FakeFetch();
+  for (let i = 0; i < 20; i++) net.reply('hang');
+  const a = setup({ ...p, maxBatchEvents: 1000, maxQueueEvents: 1000 }, { local, net });
+  await a.tracker.ready;
+  for (let i = 0; i < 400; i++) a.tracker.trackClick('portfolio.' + String(i).padStart(4, '0') + 'x'.repeat(200));
+  await settle();
+  assert.equal(net.requests.length, 0);
+  p.document.hide();
+  assert.ok(net.requests.length >= 4, `several keepalive requests (${net.requests.length})`);
+  let total = 0;
+  for (const r of net.requests) {
+    const bytes = Buffer.byteLength(r.body);
+    assert.ok(bytes <= 16384, `body of ${bytes} bytes`);
+    assert.equal(r.init.keepalive, true);
+    total += bytes;
+  }
+  assert.ok(total <= 61440, `total ${total}`);
+  const sentAtUnload = new Set(ids(net.events));
+  assert.ok(sentAtUnload.size < 400);
+
+  const b = setup({ maxBatchEvents: 1000, maxQueueEvents: 1000 }, { local, clock: new FakeClock(a.clock.now() + 1000) });
+  await b.tracker.ready;
+  await b.tracker.flush();
+  for (let i = 0; i < 20 && b.tracker.stats().queued > 0; i++) await b.clock.advance(10000);
+  const all = ids(b.net.events);
+  assert.equal(new Set(all).size, all.length, 'no duplicates within the second page');
+  assert.equal(new Set([...all, ...sentAtUnload]).size, 400, 'every event sent at least once');
+  assert.equal(b.tracker.stats().delivered, 400, 'unanswered unload requests are replayed, the rest sent');
+  a.tracker.destroy();
+  b.tracker.destroy();
+});
+
+test('storage that throws on every access: tracking works in memory, nothing thrown, errors counted', async () => {
+  const s = setup({}, { local: new ThrowingStorage(), session: new ThrowingStorage() });
+  assert.equal(await s.tracker.ready, true);
+  s.tracker.trackView();
+  s.tracker.optOut();
+  s.tracker.optIn();
+  for (let i = 0; i < 20; i++) s.tracker.trackClick('contact.phone');
+  await settle();
+  assert.equal(s.net.events.length, 20);
+  const st = s.tracker.stats();
+  assert.ok(st.shim.storageErrors > 0);
+  assert.equal(st.shim.persistent, false);
+  assert.equal(st.shim.errors, 0);
+  s.tracker.destroy();
+});
+
+test('a full quota (setItem throws, getItem works) keeps the queue in memory for the page', async () => {
+  const local = new MemoryStorage();
+  local.setItem = () => { throw new DOMException('quota', 'QuotaExceededError'); };
+  const s = setup({}, { local });
+  await s.tracker.ready;
+  s.tracker.trackClick('contact.phone');
+  await s.clock.advance(10000);
+  assert.equal(s.net.events.length, 1);
+  assert.ok(s.tracker.stats().shim.storageErrors > 0);
+  s.tracker.destroy();
+});
+
+test('a corrupt snapshot in storage is counted and ignored', async () => {
+  const local = new MemoryStorage();
+  local.setItem('clik:queue:myclik:public', '{"not":"a snapshot"');
+  const s = setup({}, { local });
+  assert.equal(await s.tracker.ready, true);
+  assert.equal(s.tracker.stats().restoreErrors, 1);
+  s.tracker.trackClick('contact.phone');
+  await s.clock.advance(10000);
+  assert.equal(s.net.events.length, 1);
+  s.tracker.destroy();
+});
+
+test('the queue is written once per burst of calls, not once per call', async () => {
+  const local = new MemoryStorage();
+  let writes = 0;
+  const setItem = local.setItem.bind(local);
+  local.setItem = (k, v) => { writes++; setItem(k, v); };
+  const s = setup({}, { local });
+  await s.tracker.ready;
+  await settle();
+  writes = 0;
+  for (let i = 0; i < 10; i++) s.tracker.trackClick('contact.phone');
+  await settle();
+  assert.equal(writes, 1);
+  await settle();
+  assert.equal(writes, 1, 'nothing changed: nothing written');
+  s.tracker.destroy();
+});
