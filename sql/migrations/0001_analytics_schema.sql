@@ -24,10 +24,12 @@ CREATE TABLE IF NOT EXISTS analytics.settings (
   max_code_length integer NOT NULL DEFAULT 64,              -- userCode, shareCode, pageType, clickCategory
   max_target_length integer NOT NULL DEFAULT 512,           -- clickTarget
   max_text_length integer NOT NULL DEFAULT 1024,            -- userAgent, referrer
-  -- accepted event time window around the server clock (the client drops events
-  -- older than 6 days, so 7 days back leaves a day of slack; 1 hour ahead tolerates
-  -- skewed device clocks)
-  max_event_age interval NOT NULL DEFAULT interval '7 days',
+  -- accepted event time window around the server clock. Back: 5 years, wide on
+  -- purpose: the seed design's own test batch (January 2024) must be stored unchanged,
+  -- and imports/backfills of old events are legitimate (our client itself drops unsent
+  -- events after 6 days). Ahead: 1 hour, tight: tolerates skewed device clocks but
+  -- keeps events from the future out of the dashboard.
+  max_event_age interval NOT NULL DEFAULT interval '5 years',
   max_clock_skew interval NOT NULL DEFAULT interval '1 hour',
   -- reject events whose userCode has no row in public.user_code_ownership
   require_registered_user_code boolean NOT NULL DEFAULT false,
@@ -40,6 +42,21 @@ CREATE TABLE IF NOT EXISTS analytics.settings (
   rollup_shards integer NOT NULL DEFAULT 16 CHECK (rollup_shards BETWEEN 1 AND 1024)
 );
 INSERT INTO analytics.settings (singleton) VALUES (true) ON CONFLICT (singleton) DO NOTHING;
+
+-- Upgrade of a database created when the default window was 7 days back: move the
+-- row from that old default to the new one exactly once (the column comment records
+-- it), so a value an operator sets later is never overwritten by a re-apply.
+ALTER TABLE analytics.settings ALTER COLUMN max_event_age SET DEFAULT interval '5 years';
+DO $$
+BEGIN
+  IF pg_catalog.col_description('analytics.settings'::regclass,
+       (SELECT a.attnum FROM pg_catalog.pg_attribute AS a
+        WHERE a.attrelid = 'analytics.settings'::regclass AND a.attname = 'max_event_age')) IS DISTINCT FROM 'events older than this are rejected' THEN
+    UPDATE analytics.settings SET max_event_age = interval '5 years' WHERE max_event_age = interval '7 days';
+    COMMENT ON COLUMN analytics.settings.max_event_age IS 'events older than this are rejected';
+  END IF;
+END
+$$;
 
 -- ---------------------------------------------------------------------------
 -- Raw events. The dedupe key is (event_id, occurred time): it includes the time

@@ -278,7 +278,9 @@ BEGIN
     IF limited_key IS NOT NULL THEN
       PERFORM analytics.raise_http(429, 'rate_limited', 'too many analytics requests',
         pg_catalog.format('limit reached for %s', limited_key), 'retry after the Retry-After delay',
-        (pg_catalog.date_part('epoch', v_rate_window - pg_catalog.now())::integer + cfg.rate_window_seconds));
+        -- whole seconds until the window ends, rounded up (never 0: "retry now" would spin)
+        GREATEST(1, pg_catalog.ceil(pg_catalog.date_part('epoch',
+          v_rate_window + pg_catalog.make_interval(secs => cfg.rate_window_seconds) - pg_catalog.now()))::integer));
     END IF;
   END IF;
 

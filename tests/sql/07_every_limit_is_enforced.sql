@@ -22,8 +22,8 @@ LEFT JOIN LATERAL (SELECT NULL::text AS sid) s ON true;
 UPDATE cases SET event = jsonb_set(event, '{data,sessionId}', to_jsonb(repeat('x', 128))) WHERE name = 'sessionId 128';
 UPDATE cases SET event = jsonb_set(event, '{data,sessionId}', to_jsonb(repeat('x', 129))) WHERE name = 'sessionId 129';
 INSERT INTO cases VALUES
-  ('timestamp 7 days - 1 min ago', test_support.ev('page_view', 's_lim', '{}', -(7 * 86400 - 60) * 1000), true),
-  ('timestamp 7 days + 1 min ago', test_support.ev('page_view', 's_lim', '{}', -(7 * 86400 + 60) * 1000), false),
+  ('timestamp 5 years - 1 min ago', test_support.ev('page_view', 's_lim', '{}', -(test_support.interval_ms('5 years') - 60000)), true),
+  ('timestamp 5 years + 1 min ago', test_support.ev('page_view', 's_lim', '{}', -(test_support.interval_ms('5 years') + 60000)), false),
   ('timestamp 59 min ahead', test_support.ev('page_view', 's_lim', '{}', 59 * 60000), true),
   ('timestamp 61 min ahead', test_support.ev('page_view', 's_lim', '{}', 61 * 60000), false);
 ALTER TABLE cases ADD COLUMN idx serial;

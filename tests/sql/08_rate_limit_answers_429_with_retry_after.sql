@@ -27,8 +27,9 @@ SELECT is((SELECT array_agg(n ORDER BY n) FROM outcomes WHERE err IS NULL), ARRA
   'three calls from one IP pass, another IP is unaffected');
 SELECT is((SELECT err ->> 'sqlstate' FROM outcomes WHERE n = 4), 'PGRST', 'the 4th call from the IP raises PGRST');
 SELECT is((SELECT (err ->> 'detail')::jsonb -> 'status' FROM outcomes WHERE n = 4), '429'::jsonb, 'PostgREST is asked for HTTP 429');
-SELECT ok((SELECT ((err ->> 'detail')::jsonb -> 'headers' ->> 'Retry-After')::int BETWEEN 1 AND 60 FROM outcomes WHERE n = 4),
-  'with a Retry-After within the window');
+SELECT is((SELECT ((err ->> 'detail')::jsonb -> 'headers' ->> 'Retry-After')::int FROM outcomes WHERE n = 4),
+  greatest(1, ceil(60 - mod(extract(epoch FROM now()), 60)))::int,
+  'with Retry-After = whole seconds until the 60 s window ends, rounded up (1..60, never 0)');
 SELECT is((SELECT (err ->> 'message')::jsonb ->> 'code' FROM outcomes WHERE n = 4), 'rate_limited', 'the body says rate_limited');
 SELECT ok((SELECT (err ->> 'message')::jsonb ?& ARRAY['code', 'message', 'details', 'hint'] FROM outcomes WHERE n = 4),
   'the body has PostgREST''s error keys');
