@@ -2,6 +2,9 @@
 // (CoreError.INVALID_ARGUMENT / "" + lastError(), counted in stats().invalidCalls)
 // instead of the exception embind would throw, so that no Core method throws
 // for bad input (bindings/clik_core.d.ts). null/undefined strings mean "".
+// Lone UTF-16 surrogates become U+FFFD here: the 3.1.6 glue's UTF-8 encoder
+// would otherwise fuse a lone surrogate with the next character into a wrong
+// (valid-looking) code point that the core cannot detect.
 // Pure marshalling: all decisions stay in the C++ core.
 addOnInit(function () {
   var proto = Module['Core'].prototype;
@@ -24,6 +27,17 @@ addOnInit(function () {
     'restore': ['sn', -1],
     'restoreSession': ['s', -1],
   };
+  function wellFormed(v) {
+    if (v.isWellFormed ? v.isWellFormed() : !/[\uD800-\uDFFF]/.test(v)) return v;
+    if (v.toWellFormed) return v.toWellFormed();
+    var out = '';
+    for (var i = 0; i < v.length; i++) {
+      var c = v.charCodeAt(i);
+      if (c >= 0xD800 && c <= 0xDBFF && (v.charCodeAt(i + 1) & 0xFC00) === 0xDC00) out += v.charAt(i) + v.charAt(++i);
+      else out += (c & 0xF800) === 0xD800 ? '\uFFFD' : v.charAt(i);
+    }
+    return out;
+  }
   function wrap(name, kinds, onError) {
     var original = proto[name];
     var arity = kinds.length;
@@ -34,6 +48,7 @@ addOnInit(function () {
         if (kinds.charAt(i) === 's') {
           if (v == null) args[i] = '';
           else if (typeof v !== 'string') return fail(this, name, i, 'a string', onError);
+          else args[i] = wellFormed(v);
         } else if (typeof v !== 'number') {
           return fail(this, name, i, 'a number', onError);
         }
