@@ -5,8 +5,11 @@
   var sections = document.querySelectorAll('[data-section]');
   var tabs = document.querySelectorAll('[data-page]');
 
+  var current = null;
+
   function show(page) {
     if (!document.querySelector('[data-section="' + page + '"]')) page = 'home';
+    current = page;
     sections.forEach(function (s) { s.hidden = s.getAttribute('data-section') !== page; });
     tabs.forEach(function (t) { t.classList.toggle('active', t.getAttribute('data-page') === page); });
     return page;
@@ -25,8 +28,12 @@
     });
   });
 
+  // Back/forward between tabs is a page view; a fragment link (#case-…) also
+  // fires popstate but stays on the same tab, so it is not.
   window.addEventListener('popstate', function () {
-    window.clik('trackPageView', 'page.' + show(pageFromUrl()));
+    var page = pageFromUrl();
+    if (page === current) return;
+    window.clik('trackPageView', 'page.' + show(page));
   });
 
   document.getElementById('ask-agent').addEventListener('click', function () {
