@@ -35,3 +35,52 @@ test(`the SDK under faults, reloads, crashes and outages: every accepted event s
   assert.equal(c.session_clicks, c.clicks);
   assert.equal(c.rollup_clicks, c.clicks);
 });
+
+// Two tabs of the same share page (same origin, same card) share one localStorage.
+// Each tab's SDK persists its queue under the same key, so the last tab to write
+// overwrites the other's unsent events: tab A closes while the server is down
+// (its keepalive flush fails, its queue is saved), tab B then saves its own queue
+// over it, and A's events are gone for good. Found by this harness; kept visible
+// as a TODO until the shim persists per tab and adopts abandoned queues.
+test('two tabs of one card, server down, one tab closes first: nothing lost', { todo: 'js/src/persistence.mjs: last writer wins on the shared queue key (see report)' }, async () => {
+  const { readFile } = await import('node:fs/promises');
+  const { startStack } = await import('./support.mjs');
+  const { startFaultProxy } = await import('../support/fault-proxy.mjs');
+  const { createTracker } = await import(new URL('../../dist/index.mjs', import.meta.url).href);
+  const wasmBinary = await readFile(new URL('../../dist/clik_core.wasm', import.meta.url));
+  const stack = await startStack({ prefix: 'tabs' });
+  const proxy = await startFaultProxy({ target: stack.gw.url });
+  class Mem { constructor() { this.m = new Map(); } getItem(k) { return this.m.has(k) ? this.m.get(k) : null; } setItem(k, v) { this.m.set(k, String(v)); } removeItem(k) { this.m.delete(k); } get length() { return this.m.size; } }
+  const local = new Mem(); // one origin: one localStorage for every tab
+  const tab = async () => {
+    const win = new EventTarget();
+    const t = createTracker({ supabaseUrl: proxy.url, supabaseKey: stack.gw.anonKey, userCode: 'card_tabs', shareCode: 'public',
+      localStorage: local, sessionStorage: new Mem(), window: win, document: null, navigator: { userAgent: 'tabs' },
+      wasmBinary, respectDoNotTrack: false, console: { warn() {} } });
+    await t.ready;
+    return { t, close: () => { win.dispatchEvent(new Event('pagehide')); t.destroy(); } };
+  };
+  try {
+    proxy.setDown(true);
+    const a = await tab();
+    const b = await tab();
+    a.t.trackClick('contact.tab_a_1');
+    a.t.trackClick('contact.tab_a_2');
+    b.t.trackClick('contact.tab_b_1');
+    await new Promise((r) => setTimeout(r, 100));
+    a.close();
+    b.t.trackClick('contact.tab_b_2');
+    await new Promise((r) => setTimeout(r, 100));
+    b.close();
+    proxy.setDown(false);
+    const c = await tab(); // the visitor comes back later
+    await c.t.flush();
+    for (let i = 0; i < 50 && c.t.stats().queued + c.t.stats().inFlight > 0; i++) await new Promise((r) => setTimeout(r, 100));
+    c.close();
+    const rows = await stack.sql(`select click_target from analytics.clicks where click_target like 'contact.tab_%' order by 1`);
+    assert.deepEqual(rows.map((r) => r.click_target), ['contact.tab_a_1', 'contact.tab_a_2', 'contact.tab_b_1', 'contact.tab_b_2']);
+  } finally {
+    await proxy.close();
+    await stack.close();
+  }
+});
