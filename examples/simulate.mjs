@@ -101,7 +101,7 @@ function progress(done, total, events, started) {
 }
 
 /** Counts over the raw event tables for the demo card, defined as the dashboard defines them. */
-function rawCounts(gateway) {
+export function rawCounts(gateway) {
   return gateway.query(
     `WITH e AS (
        SELECT session_id, started_at AS at FROM analytics.session_events WHERE user_code = $1

@@ -51,7 +51,7 @@ function draw(key, el, opts, data) {
 function dailyChart(daily) {
   const x = daily.map((d) => Date.parse(`${d.day}T00:00:00Z`) / 1000);
   draw('daily', $('chart-daily'), {
-    scales: { x: { time: true } },
+    scales: { x: { time: true }, y: { range: (u, min, max) => [0, Math.max(1, max) * 1.1] } },
     series: [
       {},
       { label: 'Sessions', stroke: '#3b5bdb', width: 2 },
@@ -66,7 +66,8 @@ function barChart(key, el, rows, labelOf, valueOf, color) {
   const labels = rows.map(labelOf);
   const bars = uPlot.paths.bars({ size: [0.6, 80] });
   draw(key, el, {
-    scales: { x: { time: false, range: [-0.5, Math.max(labels.length - 0.5, 0.5)] } },
+    // Counts start at zero: uPlot's auto range would make the smallest bar look empty.
+    scales: { x: { time: false, range: [-0.5, Math.max(labels.length - 0.5, 0.5)] }, y: { range: (u, min, max) => [0, Math.max(1, max) * 1.1] } },
     axes: [
       { values: (u, splits) => splits.map((i) => labels[i] ?? ''), splits: () => labels.map((_, i) => i) },
       {},
