@@ -5,6 +5,8 @@
 //     reported as status 0 (its late answer, if any, is ignored).
 // All decisions (when, what, retry, backoff, drop) are the core's.
 
+const MAX_TIMER_DELAY_MS = 0x7fffffff;
+
 export class Pump {
   /**
    * @param {object} core        a live Core (bindings/clik_core.d.ts)
@@ -137,7 +139,8 @@ export class Pump {
     this.disarm();
     if (at < 0) return;
     this.timerAt = at;
-    this.timer = this.ports.setTimeout(this.onWake, Math.max(0, at - now));
+    // Timers overflow past 2^31-1 ms (they would fire at once): wake early instead.
+    this.timer = this.ports.setTimeout(this.onWake, Math.min(MAX_TIMER_DELAY_MS, Math.max(0, at - now)));
     // Never keep node alive just for analytics.
     if (this.timer && typeof this.timer.unref === 'function') this.timer.unref();
   }

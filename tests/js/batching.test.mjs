@@ -1,7 +1,7 @@
 // Flush policy through the shim: 20 events or 10 s, one timer, the wire format.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { setup, settle, SUPABASE_URL, ANON_KEY, T0 } from './harness.mjs';
+import { setup, settle, SUPABASE_URL, ANON_KEY, T0, FakeClock, MemoryStorage } from './harness.mjs';
 
 test('the 20th event sends one batch of 20 at once, with the RPC headers and body', async () => {
   const { tracker, net, clock } = setup();
@@ -16,8 +16,8 @@ test('the 20th event sends one batch of 20 at once, with the RPC headers and bod
   assert.equal(req.url, SUPABASE_URL + '/rest/v1/rpc/ingest_analytics_batch');
   assert.equal(req.init.method, 'POST');
   assert.equal(req.headers.apikey, ANON_KEY);
-  assert.equal(req.headers.Authorization, 'Bearer ' + ANON_KEY);
-  assert.equal(req.headers['Content-Type'], 'application/json');
+  assert.equal(req.headers.authorization, 'Bearer ' + ANON_KEY);
+  assert.equal(req.headers['content-type'], 'application/json');
   assert.deepEqual(Object.keys(req.json), ['events']);
   assert.equal(req.json.events.length, 20);
   assert.equal(req.json.events[19].data.clickTarget, 'contact.email');
@@ -56,5 +56,23 @@ test('calls made before the core is ready keep their order and timestamps', asyn
   await clock.advance(10000);
   assert.deepEqual(net.events.map((e) => [e.type, e.timestamp]), [['session', T0], ['page_view', T0 + 5], ['click', T0 + 10]]);
   assert.equal(net.events[0].data.userAgent, 'TestAgent/1.0');
+  tracker.destroy();
+});
+
+test('a deadline beyond what a timer can hold (events stamped 30 days ahead by a wrong clock) does not spin', async () => {
+  const local = new MemoryStorage();
+  const wrong = setup({}, { local, clock: new FakeClock(T0 + 30 * 86400000) });
+  await wrong.tracker.ready;
+  wrong.tracker.trackClick('contact.phone');
+  await settle();
+  wrong.tracker.destroy();
+  // The next page load, with the clock corrected: the restored event's deadline is 30 days away.
+  const { tracker, net, clock } = setup({}, { local });
+  await tracker.ready;
+  assert.equal(tracker.stats().queued, 1);
+  const before = clock.created;
+  await clock.advance(60000);
+  assert.ok(clock.created - before <= 3, `${clock.created - before} timers in 60 s`);
+  assert.equal(net.requests.length, 0);
   tracker.destroy();
 });

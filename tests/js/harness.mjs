@@ -24,10 +24,15 @@ export class FakeClock {
     this.time = start;
     this.timers = new Map();
     this.nextId = 1;
+    /** How many timers were ever set. */
+    this.created = 0;
     this.now = () => this.time;
     this.setTimeout = (fn, ms) => {
       const id = this.nextId++;
-      this.timers.set(id, { at: this.time + Math.max(0, ms | 0), fn });
+      this.created++;
+      // As in browsers and node: a delay beyond 2^31-1 ms overflows and fires at once.
+      const delay = ms > 0x7fffffff ? 1 : Math.max(0, Math.floor(Number(ms) || 0));
+      this.timers.set(id, { at: this.time + delay, fn });
       return id;
     };
     this.clearTimeout = (id) => {
@@ -107,7 +112,8 @@ export class FakeFetch {
 
   handle(url, init) {
     const body = typeof init.body === 'string' ? init.body : '';
-    const req = { url: String(url), init, headers: init.headers, body, json: JSON.parse(body) };
+    // Header names lower-cased, whether given as an object or a Headers (supabase-js).
+    const req = { url: String(url), init, headers: Object.fromEntries(new Headers(init.headers)), body, json: JSON.parse(body) };
     this.requests.push(req);
     const r = this.replies.length ? this.replies.shift() : { status: 200, body: '{"success":true}' };
     if (r === 'network') return Promise.reject(new TypeError('fetch failed'));
