@@ -12,11 +12,14 @@ async function oneEventSent(s, target = 'contact.phone') {
   assert.equal(s.net.requests.length, 1, 'first attempt at 10 s');
 }
 
-/** Advances 1 s at a time until a new request appears; returns the ms waited. */
-async function waitForNextRequest(s, limitMs) {
-  const before = s.net.requests.length;
+/**
+ * Advances 100 ms at a time until request number `index` (0-based) has been
+ * made; returns the ms waited. By index, not "one more than now": with full
+ * jitter a retry can fire within the same 100 ms step as the request before it.
+ */
+async function waitForRequest(s, index, limitMs) {
   for (let waited = 0; waited <= limitMs; waited += 100) {
-    if (s.net.requests.length > before) return waited;
+    if (s.net.requests.length > index) return waited;
     await s.clock.advance(100);
   }
   return -1;
@@ -28,9 +31,9 @@ for (const [name, reply] of [['503', { status: 503, body: '{"code":"08006","mess
     s.net.reply(reply, reply);
     await oneEventSent(s);
     const first = ids(s.net.requests[0].json.events);
-    const w1 = await waitForNextRequest(s, 70000);
+    const w1 = await waitForRequest(s, 1, 70000);
     assert.ok(w1 >= 0, 'retried');
-    const w2 = await waitForNextRequest(s, 70000);
+    const w2 = await waitForRequest(s, 2, 70000);
     assert.ok(w2 >= 0, 'retried again');
     assert.deepEqual(ids(s.net.requests[1].json.events), first);
     assert.deepEqual(ids(s.net.requests[2].json.events), first);
@@ -51,7 +54,7 @@ test('backoff is not a fixed interval: with full jitter the waits stay within ba
   s.net.reply(...Array(6).fill({ status: 500 }));
   await oneEventSent(s);
   const waits = [];
-  for (let i = 0; i < 6; i++) waits.push(await waitForNextRequest(s, 10000));
+  for (let i = 0; i < 6; i++) waits.push(await waitForRequest(s, i + 1, 10000));
   waits.forEach((w, i) => {
     assert.ok(w >= 0, `attempt ${i + 2} happened`);
     assert.ok(w <= Math.min(8000, 1000 * 2 ** (i + 1)) + 100, `wait ${w} within the cap for attempt ${i + 1}`);
@@ -113,7 +116,7 @@ test('a request with no answer is aborted after requestTimeoutMs and retried', a
   assert.equal(signal.aborted, false);
   await s.clock.advance(1);
   assert.equal(signal.aborted, true, 'aborted at the timeout');
-  const w = await waitForNextRequest(s, 3000);
+  const w = await waitForRequest(s, 1, 3000);
   assert.ok(w >= 0, 'retried after the timeout');
   assert.deepEqual(ids(s.net.requests[1].json.events), ids(s.net.requests[0].json.events));
   await settle();

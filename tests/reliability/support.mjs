@@ -53,6 +53,9 @@ export async function startStack({ settings = {}, gateway = {}, prefix } = {}) {
     throw err;
   }
   const pool = new pg.Pool({ connectionString: db.url, max: 3 });
+  // Only idle clients emit 'error' (queries reject instead): the server ending an
+  // idle connection (drop database ... with (force), shutdown) is not a failure.
+  pool.on('error', () => {});
   const sql = async (text, params) => (await pool.query(text, params)).rows;
   await setSettings(sql, settings);
   return {
