@@ -45,6 +45,27 @@ export class SafeStorage {
     this.memory.set(key, value);
   }
 
+  /**
+   * The keys that start with `prefix`, from the backing storage (through the
+   * Storage interface's length/key(i)) and from the memory fallback. A backing
+   * store that cannot be enumerated contributes nothing.
+   */
+  keysWithPrefix(prefix) {
+    const found = new Set();
+    for (const k of this.memory.keys()) if (k.startsWith(prefix)) found.add(k);
+    if (this.backing && typeof this.backing.key === 'function') {
+      try {
+        for (let i = 0, n = this.backing.length; i < n; i++) {
+          const k = this.backing.key(i);
+          if (typeof k === 'string' && k.startsWith(prefix)) found.add(k);
+        }
+      } catch (err) {
+        this.degrade(err);
+      }
+    }
+    return [...found];
+  }
+
   remove(key) {
     this.memory.delete(key);
     if (!this.backing) return;

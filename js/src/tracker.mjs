@@ -13,8 +13,8 @@ import { watchPageHide } from './page_lifecycle.mjs';
 import { trackingAllowed, recordOptIn, recordOptOut } from './privacy.mjs';
 import { startAutocapture } from './autocapture.mjs';
 import { zeroCoreStats } from './stats_shape.mjs';
+import { FLUSH_NOW } from './core_codes.mjs';
 
-const FLUSH_NOW = 1;
 /** Calls kept while the core loads; beyond this the oldest are dropped (and counted). */
 const MAX_PENDING_CALLS = 1000;
 /** flush() stops after this many rounds even if events keep arriving. */
@@ -57,10 +57,8 @@ export class Tracker {
     this.session = new SafeStorage(this.ports.sessionStorage, onStorageError);
     const prefix = this.settings.storagePrefix;
     const id = this.settings.identity;
-    this.keys = {
-      queue: prefix + ':queue' + (id ? ':' + id.userCode + ':' + id.shareCode : ''),
-      session: prefix + ':session',
-    };
+    const card = id ? ':' + id.userCode + ':' + id.shareCode : '';
+    this.keys = { queue: prefix + ':queue' + card, session: prefix + ':session', page: prefix + ':page' + card };
 
     const load = embedding.loadCore || (() => loadCore({ wasmUrl: options.wasmUrl, wasmBinary: options.wasmBinary }));
     this.ready = Promise.resolve()
@@ -89,7 +87,11 @@ export class Tracker {
       core.seed(toHex(this.ports.random(new Uint8Array(32))));
       this.core = core;
       const now = this.ports.now();
-      this.persistence = new Persistence(core, this.local, this.session, this.keys, this.ports.queueMicrotask, (e) => this.shimError(e));
+      this.persistence = new Persistence(core, this.local, this.session, this.keys, {
+        queueMicrotask: this.ports.queueMicrotask,
+        now: this.ports.now,
+        newId: () => toHex(this.ports.random(new Uint8Array(8))),
+      }, (e) => this.shimError(e));
       this.persistence.restore(now);
       if (this.settings.identity) this.useIdentity(this.settings.identity);
       core.setEnabled(trackingAllowed(this.local, this.settings.storagePrefix, this.ports.navigator, this.settings.respectDoNotTrack));
@@ -101,7 +103,9 @@ export class Tracker {
       const calls = this.pending;
       this.pending = [];
       for (const c of calls) this.apply(c.op, c.arg, c.identity, c.t);
-      this.detach.push(watchPageHide(this.ports.window, this.ports.document, () => this.urgentFlush()));
+      this.detach.push(watchPageHide(this.ports.window, this.ports.document, () => this.urgentFlush(),
+        () => this.persistence.reopen()));
+      this.detach.push(this.watchOtherPages());
       this.pump.pump();
       this.persistence.schedule();
       return true;
@@ -208,6 +212,7 @@ export class Tracker {
     }
   }
 
+  /** The page is hidden or going away: send what fits, hand the rest to other pages. */
   urgentFlush() {
     if (this.state !== 'ready') return;
     try {
@@ -215,7 +220,23 @@ export class Tracker {
     } catch (err) {
       this.shimError(err);
     }
-    this.persistence.writeNow();
+    this.persistence.writeNow(true);
+  }
+
+  /** Another tab of this card closing hands its queue over (Persistence.onStorage). */
+  watchOtherPages() {
+    const win = this.ports.window;
+    if (!win || typeof win.addEventListener !== 'function') return () => {};
+    const onStorage = (event) => {
+      if (this.state !== 'ready') return;
+      try {
+        if (this.persistence.onStorage(event) > 0) this.pump.arm(this.ports.now());
+      } catch (err) {
+        this.shimError(err);
+      }
+    };
+    win.addEventListener('storage', onStorage);
+    return () => win.removeEventListener('storage', onStorage);
   }
 
   async flush() {
@@ -277,7 +298,8 @@ export class Tracker {
 
   stopCore() {
     if (this.persistence) {
-      this.persistence.writeNow();
+      // This page gives its queue up: other pages of the card may adopt it now.
+      this.persistence.writeNow(true);
       this.persistence.stop();
     }
     if (this.pump) this.pump.stop();

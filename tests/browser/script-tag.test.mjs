@@ -179,3 +179,32 @@ test('reload while the server is down, then it comes back: nothing lost, nothing
   assertExactlyOnce(rows, contactId);
   await page.close();
 });
+
+test('two tabs of one card, server down, one tab closes: the other takes over its queue, nothing lost', async () => {
+  // One origin, one localStorage: each page keeps its own queue key, and a
+  // closing page's queue is adopted by the live one (the storage event).
+  const contactId = 'two-tabs';
+  stack.web.setPage(contactId, pageHtml({ stack, contactId, inline: "clik('trackView'); clik('trackPageView', 'page.home');" }));
+  await stack.gateway.pause();
+  let a, b;
+  try {
+    a = await openPage(stack, contactId);
+    b = await openPage(stack, contactId);
+    await a.page.click('#phone');
+    await a.page.click('#portfolio');
+    await b.page.click('#whatsapp');
+    await a.page.close(); // pagehide: its keepalive requests fail, its queue is handed over
+    await b.page.click('#agent');
+    await b.page.waitForTimeout(1000);
+    assert.equal((await storedRows(stack, contactId)).length, 0, 'nothing can have arrived while the server was down');
+    assert.deepEqual([...a.errors, ...b.errors], []);
+  } finally {
+    await stack.gateway.resume();
+  }
+  // Tab B's own retry schedule delivers both tabs' events; the test only waits.
+  const rows = await waitForRows(stack, contactId, 8, { timeoutMs: 120_000 });
+  assert.deepEqual(countBy(rows), { session: 2, page_view: 2, click: 4 });
+  assert.deepEqual(details(rows, 'click'), ['aiAgent', 'contact.phone', 'portfolio.wardRounds', 'socialMessaging.whatsapp']);
+  assertExactlyOnce(rows, contactId);
+  await b.page.close();
+});

@@ -77,6 +77,10 @@ export class MemoryStorage {
   get length() {
     return this.map.size;
   }
+  key(i) {
+    const keys = [...this.map.keys()];
+    return i >= 0 && i < keys.length ? keys[i] : null;
+  }
 }
 
 /** Storage that throws on every access (Safari private mode, disabled storage). */

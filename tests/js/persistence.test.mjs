@@ -192,3 +192,75 @@ test('the queue is written once per burst of calls, not once per call', async ()
   assert.equal(writes, 1, 'nothing changed: nothing written');
   s.tracker.destroy();
 });
+
+// Tabs of one card share localStorage; each page keeps its own queue key.
+const queueKeys = (local) => [...local.map.keys()].filter((k) => k.startsWith('clik:queue:'));
+const down = () => { const net = new FakeFetch(); for (let i = 0; i < 50; i++) net.reply('network'); return net; };
+
+test('two live tabs keep separate queues; a new tab leaves a live one alone until it has been silent 30 min', async () => {
+  const local = new MemoryStorage();
+  const a = setup({}, { local, net: down() });
+  const b = setup({}, { local, net: down(), clock: a.clock });
+  await a.tracker.ready;
+  await b.tracker.ready;
+  a.tracker.trackClick('contact.phone');
+  b.tracker.trackClick('contact.email');
+  await settle();
+  assert.equal(queueKeys(local).length, 2, 'one key per page: neither write erased the other');
+
+  const c = setup({}, { local, clock: new FakeClock(a.clock.now() + 60_000) });
+  await c.tracker.ready;
+  assert.equal(c.tracker.stats().queued, 0, 'queues of live pages are not taken');
+  c.tracker.destroy();
+
+  // Both pages die without hide or pagehide (killed): after 30 min their queues are adopted.
+  const d = setup({}, { local, clock: new FakeClock(a.clock.now() + 30 * 60_000) });
+  await d.tracker.ready;
+  const held = d.tracker.stats();
+  assert.equal(held.queued + held.inFlight, 2, 'both queues adopted (overdue: already on their way)');
+  await d.clock.advance(10_000);
+  assert.deepEqual(d.net.events.map((e) => e.data.clickTarget).sort(), ['contact.email', 'contact.phone']);
+  await settle();
+  assert.deepEqual(queueKeys(local), [], 'delivered and adopted: no key left behind');
+  a.tracker.destroy();
+  b.tracker.destroy();
+  d.tracker.destroy();
+});
+
+test('a live tab takes over the queue of a tab that closes (storage event) and delivers it', async () => {
+  const local = new MemoryStorage();
+  const pa = page();
+  const pb = page();
+  const a = setup(pa, { local, net: down() });
+  const b = setup(pb, { local });
+  await a.tracker.ready;
+  await b.tracker.ready;
+  a.tracker.trackClick('contact.phone');
+  a.tracker.trackClick('portfolio.p1');
+  pa.window.dispatchEvent(new Event('pagehide'));
+  const [key] = queueKeys(local);
+  assert.ok(local.getItem(key).startsWith('c:'), 'the closing page marks its queue for adoption');
+  // What the browser fires in every other tab of the origin.
+  pb.window.dispatchEvent(Object.assign(new Event('storage'), { key, newValue: local.getItem(key) }));
+  assert.equal(local.getItem(key), null, 'adopted: the closed page\'s key is removed');
+  assert.equal(b.tracker.stats().queued, 2);
+  await b.clock.advance(10_000);
+  assert.deepEqual(b.net.events.map((e) => e.data.clickTarget), ['contact.phone', 'portfolio.p1']);
+  a.tracker.destroy();
+  b.tracker.destroy();
+});
+
+test('a page shown again after hide takes its queue back (a hidden page may die: hidden marks it closed)', async () => {
+  const local = new MemoryStorage();
+  const p = page();
+  const a = setup(p, { local, net: down() });
+  await a.tracker.ready;
+  a.tracker.trackClick('contact.phone');
+  p.document.hide();
+  const [key] = queueKeys(local);
+  assert.ok(local.getItem(key).startsWith('c:'));
+  p.document.visibilityState = 'visible';
+  p.document.dispatchEvent(new Event('visibilitychange'));
+  assert.ok(local.getItem(key).startsWith('o:'), 'visible again: the queue is its own');
+  a.tracker.destroy();
+});

@@ -37,12 +37,11 @@ test(`the SDK under faults, reloads, crashes and outages: every accepted event s
 });
 
 // Two tabs of the same share page (same origin, same card) share one localStorage.
-// Each tab's SDK persists its queue under the same key, so the last tab to write
-// overwrites the other's unsent events: tab A closes while the server is down
-// (its keepalive flush fails, its queue is saved), tab B then saves its own queue
-// over it, and A's events are gone for good. Found by this harness; kept visible
-// as a TODO until the shim persists per tab and adopts abandoned queues.
-test('two tabs of one card, server down, one tab closes first: nothing lost', { todo: 'js/src/persistence.mjs: last writer wins on the shared queue key (see report)' }, async () => {
+// Tab A closes while the server is down (its keepalive flush fails, its queue is
+// saved), tab B then saves its own queue; A's events must survive B's writes and
+// reach the server when the visitor comes back (found by this harness when both
+// tabs wrote one shared key: js/src/persistence.mjs now keeps one key per page).
+test('two tabs of one card, server down, one tab closes first: nothing lost', async () => {
   const { readFile } = await import('node:fs/promises');
   const { startStack } = await import('./support.mjs');
   const { startFaultProxy } = await import('../support/fault-proxy.mjs');
@@ -50,7 +49,7 @@ test('two tabs of one card, server down, one tab closes first: nothing lost', { 
   const wasmBinary = await readFile(new URL('../../dist/clik_core.wasm', import.meta.url));
   const stack = await startStack({ prefix: 'tabs' });
   const proxy = await startFaultProxy({ target: stack.gw.url });
-  class Mem { constructor() { this.m = new Map(); } getItem(k) { return this.m.has(k) ? this.m.get(k) : null; } setItem(k, v) { this.m.set(k, String(v)); } removeItem(k) { this.m.delete(k); } get length() { return this.m.size; } }
+  const { MemoryStorage: Mem } = await import('../js/harness.mjs');
   const local = new Mem(); // one origin: one localStorage for every tab
   const tab = async () => {
     const win = new EventTarget();
