@@ -202,7 +202,9 @@ BEGIN
         WHEN pg_catalog.length(f.contact_id) > cfg.max_id_length THEN 'contactId longer than ' || cfg.max_id_length
         WHEN f.t_event_id NOT IN ('string', 'null')
           OR (f.t_event_id = 'string'
-              AND f.event_id !~ '^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$')
+              -- the canonical 8-4-4-4-12 hex form (translate: much cheaper than a regex)
+              AND pg_catalog.translate(f.event_id, '0123456789abcdefABCDEF', '0000000000000000000000')
+                  <> '00000000-0000-0000-0000-000000000000')
           THEN 'eventId must be a UUID string'
         WHEN pg_catalog.jsonb_typeof(f.ts) IS DISTINCT FROM 'number'
           THEN 'timestamp must be a number (milliseconds since the epoch)'
