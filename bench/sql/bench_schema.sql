@@ -63,3 +63,86 @@ LANGUAGE sql AS $$
          to_timestamp((e -> 'data' ->> 'timestamp')::numeric / 1000)
   FROM bench.batches b, jsonb_array_elements(b.events) e WHERE b.id BETWEEN from_id AND to_id ORDER BY b.id
 $$;
+
+-- Bulk load for the dashboard benchmark, straight into the raw tables (one set-based
+-- INSERT per table, no per-event function call): sessions first..first+count-1, 20
+-- events each (1 session event, 13 page views, 6 clicks, 20 s apart), over the last
+-- `days` days; 10% of sessions on "card_hot", the rest on 1000 cards; 3 share codes;
+-- 40% of sessions for one of 20 contacts. Time-ordered event ids (UUID v7 layout).
+-- The rollups get the same rows the ingest would have added.
+CREATE FUNCTION bench.load_raw(first bigint, count bigint, days int) RETURNS void
+LANGUAGE plpgsql AS $$
+BEGIN
+  CREATE TEMP TABLE IF NOT EXISTS load_events (
+    kind text, event_id uuid, session_id text, user_code text, share_code text, contact_id text,
+    ts timestamptz, page_type text, click_target text, click_category text, shard smallint);
+  TRUNCATE load_events;
+  INSERT INTO load_events
+  SELECT CASE WHEN i = 0 THEN 'session' WHEN i % 3 = 2 THEN 'click' ELSE 'page_view' END,
+         (substr(h, 1, 8) || '-' || substr(h, 9, 4) || substr(gen_random_uuid()::text, 14))::uuid,
+         s.sid, s.card, s.share, s.contact, to_timestamp(t_ms / 1000.0),
+         (ARRAY['home', 'contact', 'profile', 'portfolio'])[1 + (i + s.n) % 4],
+         (ARRAY['contact.phone', 'contact.email', 'socialMessaging.whatsapp', 'socialChannels.linkedin',
+                'portfolio.item1', 'aiAgent'])[1 + (i + s.n) % 6],
+         (ARRAY['contact', 'contact', 'messaging', 'social', 'portfolio', 'aiAgent'])[1 + (i + s.n) % 6],
+         s.shard
+  FROM (SELECT g AS n, 'load_' || g AS sid,
+               CASE WHEN random() < 0.1 THEN 'card_hot' ELSE 'card_' || floor(random() * 1000)::int END AS card,
+               (ARRAY['public', 'vip', 'qr'])[1 + floor(random() * 3)::int] AS share,
+               CASE WHEN random() < 0.4 THEN 'c' || (1 + floor(random() * 20)::int) END AS contact,
+               floor(random() * 16)::smallint AS shard,
+               (extract(epoch FROM now()) * 1000)::bigint - 3600000 - (random() * days * 86400000)::bigint AS t0
+        FROM generate_series(first, first + count - 1) AS g) AS s,
+       generate_series(0, 19) AS i,
+       LATERAL (SELECT s.t0 + i * 20000 AS t_ms) AS t,
+       LATERAL (SELECT lpad(to_hex(t.t_ms), 12, '0') AS h) AS hx;
+
+  INSERT INTO analytics.session_events (event_id, session_id, user_code, share_code, contact_id, started_at, user_agent, referrer)
+  SELECT event_id, session_id, user_code, share_code, contact_id, ts,
+         'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 Chrome/120 Safari/537.36', 'https://www.linkedin.com/'
+  FROM load_events WHERE kind = 'session' ORDER BY event_id;
+  INSERT INTO analytics.page_views (event_id, session_id, user_code, share_code, contact_id, page_type, viewed_at)
+  SELECT event_id, session_id, user_code, share_code, contact_id, page_type, ts
+  FROM load_events WHERE kind = 'page_view' ORDER BY event_id;
+  INSERT INTO analytics.clicks (event_id, session_id, user_code, share_code, contact_id, click_target, click_category, clicked_at)
+  SELECT event_id, session_id, user_code, share_code, contact_id, click_target, click_category, ts
+  FROM load_events WHERE kind = 'click' ORDER BY event_id;
+  INSERT INTO analytics.sessions (session_id, user_code, share_code, contact_id, first_seen, last_seen, page_views, clicks)
+  SELECT session_id, min(user_code), min(share_code), min(contact_id), min(ts), max(ts),
+         count(*) FILTER (WHERE kind = 'page_view'), count(*) FILTER (WHERE kind = 'click')
+  FROM load_events GROUP BY session_id;
+  -- Rollups of the new sessions (none of them existed before, so unique sessions add up),
+  -- each session on one random shard as if ingested by one backend. Two hash
+  -- aggregations (per session and bucket, then per bucket) instead of count(DISTINCT).
+  CREATE TEMP TABLE IF NOT EXISTS load_buckets (
+    kind text, user_code text, day date, share_code text, contact_id text, item text, category text,
+    shard smallint, n bigint, sessions bigint);
+  TRUNCATE load_buckets;
+  INSERT INTO load_buckets
+  SELECT kind, user_code, day, share_code, contact_id, item, category, shard, sum(n), count(*)
+  FROM (SELECT e.user_code, (e.ts AT TIME ZONE 'UTC')::date AS day, coalesce(e.share_code, '') AS share_code,
+               coalesce(e.contact_id, '') AS contact_id, e.shard, e.session_id, k.kind, k.item, k.category, count(*) AS n
+        FROM load_events AS e,
+             LATERAL (VALUES ('s', '', ''), ('p', e.page_type, ''), ('c', e.click_category, ''),
+                             ('t', e.click_target, e.click_category)) AS k(kind, item, category)
+        WHERE k.kind = 's' OR (k.kind = 'p' AND e.kind = 'page_view') OR (k.kind IN ('c', 't') AND e.kind = 'click')
+        GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9) AS per_session
+  GROUP BY 1, 2, 3, 4, 5, 6, 7, 8;
+
+  INSERT INTO analytics.daily_sessions AS r (user_code, day, share_code, contact_id, shard, sessions)
+  SELECT user_code, day, share_code, contact_id, shard, sessions FROM load_buckets WHERE kind = 's'
+  ON CONFLICT ON CONSTRAINT daily_sessions_pkey DO UPDATE SET sessions = r.sessions + excluded.sessions;
+  INSERT INTO analytics.daily_page_views AS r (user_code, day, share_code, contact_id, page_type, shard, views, unique_sessions)
+  SELECT user_code, day, share_code, contact_id, item, shard, n, sessions FROM load_buckets WHERE kind = 'p'
+  ON CONFLICT ON CONSTRAINT daily_page_views_pkey DO UPDATE
+    SET views = r.views + excluded.views, unique_sessions = r.unique_sessions + excluded.unique_sessions;
+  INSERT INTO analytics.daily_click_categories AS r (user_code, day, share_code, contact_id, click_category, shard, clicks, unique_sessions)
+  SELECT user_code, day, share_code, contact_id, item, shard, n, sessions FROM load_buckets WHERE kind = 'c'
+  ON CONFLICT ON CONSTRAINT daily_click_categories_pkey DO UPDATE
+    SET clicks = r.clicks + excluded.clicks, unique_sessions = r.unique_sessions + excluded.unique_sessions;
+  INSERT INTO analytics.daily_click_targets AS r (user_code, day, share_code, contact_id, click_target, click_category, shard, clicks, unique_sessions)
+  SELECT user_code, day, share_code, contact_id, item, category, shard, n, sessions FROM load_buckets WHERE kind = 't'
+  ON CONFLICT ON CONSTRAINT daily_click_targets_pkey DO UPDATE
+    SET clicks = r.clicks + excluded.clicks, unique_sessions = r.unique_sessions + excluded.unique_sessions;
+END
+$$;
