@@ -107,7 +107,18 @@ export interface Core {
 
   /** Compact string of every unsent and in-flight event (for localStorage). */
   snapshot(): string;
-  /** True when the queue changed since the last snapshot() call (the shim persists only then). */
+  /**
+   * Incremental persistence. Every held event has a sequence number, given when
+   * it was tracked or restored. persistMark(): the newest given (0: none yet).
+   * snapshotSince(mark): a snapshot of the held events after `mark` (0: all;
+   * a mark that is not one persistMark() returned also means all); clears dirty().
+   * heldFloor(): the smallest sequence number still held (persistMark() + 1 when
+   * nothing is): a persisted chunk whose events all lie below it can be deleted.
+   */
+  persistMark(): number;
+  snapshotSince(mark: number): string;
+  heldFloor(): number;
+  /** True when the queue changed since the last snapshot()/snapshotSince() call (the shim persists only then). */
   dirty(): boolean;
   /** Loads a snapshot, merging with the current queue (duplicates by eventId skipped). Returns events restored or CORRUPT_INPUT. */
   restore(snapshot: string, nowMs: number): number;

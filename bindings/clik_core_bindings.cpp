@@ -5,7 +5,8 @@
 //  * embind (class Core): construction, delete() and the calls made a few
 //    times per page (configure, identity, restore, stats...);
 //  * plain wasm exports for the calls made per event or per flush (track*,
-//    poll*, onResult, snapshot, dirty, requestId, nextDeadline). embind 3.1.6
+//    poll*, onResult, snapshot*, persistMark, heldFloor, dirty, requestId,
+//    nextDeadline). embind 3.1.6
 //    under DYNAMIC_EXECUTION=0 goes through a generic invoker and copies every
 //    string byte by byte in JS; here strings travel as UTF-8 bytes in two
 //    buffers the binding owns (`in_` filled by JS, `out_` read by JS), so a
@@ -98,6 +99,11 @@ EMSCRIPTEN_KEEPALIVE int clik_on_result(CoreBinding* b, double id, double now, d
   return b->core().on_result(id, now, status, b->arg(0, retry_after_len), b->arg(retry_after_len, body_len));
 }
 EMSCRIPTEN_KEEPALIVE std::uint32_t clik_snapshot(CoreBinding* b) { return b->put(b->core().snapshot()); }
+EMSCRIPTEN_KEEPALIVE std::uint32_t clik_snapshot_since(CoreBinding* b, double mark) {
+  return b->put(b->core().snapshot_since(mark));
+}
+EMSCRIPTEN_KEEPALIVE double clik_persist_mark(CoreBinding* b) { return b->core().persist_mark(); }
+EMSCRIPTEN_KEEPALIVE double clik_held_floor(CoreBinding* b) { return b->core().held_floor(); }
 EMSCRIPTEN_KEEPALIVE int clik_dirty(CoreBinding* b) { return b->core().dirty() ? 1 : 0; }
 EMSCRIPTEN_KEEPALIVE double clik_request_id(CoreBinding* b) { return b->core().request_id(); }
 EMSCRIPTEN_KEEPALIVE double clik_next_deadline(CoreBinding* b, double now) { return b->core().next_deadline(now); }

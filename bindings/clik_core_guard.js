@@ -161,6 +161,17 @@ addOnInit(function () {
     var p = self(this);
     return take(p, _clik_snapshot(p));
   };
+  proto['snapshotSince'] = function (mark) {
+    if (!ok(this, 'snapshotSince', 0, 'n', mark)) return '';
+    var p = self(this);
+    return take(p, _clik_snapshot_since(p, mark));
+  };
+  proto['persistMark'] = function () {
+    return _clik_persist_mark(self(this));
+  };
+  proto['heldFloor'] = function () {
+    return _clik_held_floor(self(this));
+  };
   proto['dirty'] = function () {
     return _clik_dirty(self(this)) !== 0;
   };

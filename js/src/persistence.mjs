@@ -2,30 +2,38 @@
 // sessionStorage, so a reload, a closed tab or a page that died mid-request
 // loses nothing. Writes happen only when the core says the queue changed
 // (dirty()), at most once per microtask (a burst of track calls costs one
-// snapshot), and synchronously at page hide.
+// write), and synchronously at page hide.
 //
-// One key per page: every tab of a card shares one localStorage, so a single
-// queue key would let the last tab to write erase another tab's unsent events.
-// Each page load writes under `<queue key>#<page id>` (a fresh random id), as
-// `<o|c>:<written at ms>:<snapshot>`: 'o' while the page lives, 'c' once it
-// was hidden or fired pagehide (it may die without another event) until it is
-// shown again. A page adopts another page's queue when
-//   - it is the previous page of the same tab (its id is in sessionStorage:
-//     a reload, or a crash with no pagehide),
+// Incremental: a write stores only the events that are new since the last one
+// (Core.snapshotSince), as one more chunk, and deletes the chunks whose events
+// have all left the core (below Core.heldFloor()). Rewriting the whole queue
+// after every burst cost more as the queue grew (in flight, waiting for a slow
+// answer) and was most of a track call's cost in the browser.
+//
+// One set of keys per page: every tab of a card shares one localStorage, so a
+// single queue key would let the last tab to write erase another tab's unsent
+// events. Each page load (a fresh random id) writes
+//   `<queue key>#<page id>`      the head: `<o|c>:<written at ms>:<chunk numbers>`
+//   `<queue key>#<page id>/<n>`  a chunk: a snapshot of the events new at that write
+// 'o' while the page lives, 'c' once it was hidden or fired pagehide (it may
+// die without another event) until it is shown again. A page adopts another
+// page's queue when
+//   - it is the previous page of the same tab (its head key is in
+//     sessionStorage: a reload, or a crash with no pagehide),
 //   - that page closed ('c'; live pages hear of it through the storage event),
 //   - that page wrote nothing for ABANDONED_AFTER_MS (killed without pagehide),
 //   - or it is the single un-suffixed key that versions before per-page keys wrote.
-// Adopting merges the snapshot into the core (which skips eventIds it already
-// holds), writes our own key, and only then removes the other one, so a crash
-// in between loses nothing. Two pages adopting one queue at once send the same
-// eventIds twice; the server stores each once.
+// Adopting merges the chunks into the core (which skips eventIds it already
+// holds), writes them under our own keys, and only then removes the other
+// page's, so a crash in between loses nothing. Two pages adopting one queue at
+// once send the same eventIds twice; the server stores each once.
 import { CORRUPT_INPUT } from './core_codes.mjs';
 
-/** A page whose queue key went unwritten this long is taken to be dead. */
+/** A page whose head went unwritten this long is taken to be dead. */
 export const ABANDONED_AFTER_MS = 30 * 60 * 1000;
+/** Past this many chunks the queue is rewritten as one (a long-held event pins later chunks). */
+export const MAX_CHUNKS = 16;
 
-/** Longer than the core's empty snapshot ({"clik":1,"events":[]}), shorter than any other. */
-const EMPTY_SNAPSHOT_MAX_CHARS = 64;
 const OPEN = 'o';
 const CLOSED = 'c';
 
@@ -36,7 +44,7 @@ export class Persistence {
    * @param {import('./safe_storage.mjs').SafeStorage} session
    * @param {{queue: string, session: string, page: string}} keys
    *   queue: the card's queue key (pages append `#<id>`); session: the session
-   *   state; page: where the tab's current page id is kept (sessionStorage)
+   *   state; page: where the tab's current head key is kept (sessionStorage)
    * @param {{queueMicrotask: (fn: () => void) => void, now: () => number, newId: () => string}} ports
    * @param {(e: unknown) => void} onError
    */
@@ -51,7 +59,12 @@ export class Persistence {
     this.lastSession = null;
     this.stopped = false;
     this.closed = false;
-    this.pageKey = keys.queue + '#' + ports.newId();
+    this.head = keys.queue + '#' + ports.newId();
+    /** Chunks written and still needed: {n, upTo} (upTo: the core's persistMark() then). */
+    this.chunks = [];
+    this.nextChunk = 0;
+    /** persistMark() at the last write: what the chunks hold up to. */
+    this.mark = 0;
     this.flushScheduled = () => {
       this.scheduled = false;
       this.writeNow();
@@ -64,24 +77,24 @@ export class Persistence {
     if (state) this.core.restoreSession(state); // corrupt input is counted by the core
     this.lastSession = state;
     const previous = this.session.get(this.keys.page);
-    this.session.set(this.keys.page, this.pageKey);
-    // The previous page's key is named outright: storage that cannot be
+    this.session.set(this.keys.page, this.head);
+    // The previous page's head is named outright: storage that cannot be
     // enumerated (no key(i)) still hands a reload its queue.
-    const candidates = new Set([this.keys.queue, ...this.local.keysWithPrefix(this.keys.queue + '#')]);
+    const candidates = new Set([this.keys.queue, ...this.otherHeads()]);
     if (previous) candidates.add(previous);
-    candidates.delete(this.pageKey);
+    candidates.delete(this.head);
     return this.adopt([...candidates].filter((key) => key === previous || this.abandoned(key, now)), now);
   }
 
   /**
    * window 'storage' listener: another page of this origin wrote a key. When
-   * it is a queue of this card whose page just closed, take its events now
-   * rather than at the next page load (the visitor may never come back).
-   * Returns the number of events taken over.
+   * it is the head of a queue of this card whose page just closed, take its
+   * events now rather than at the next page load (the visitor may never come
+   * back). Returns the number of events taken over.
    */
   onStorage(event) {
     if (this.stopped || !event || typeof event.key !== 'string') return 0;
-    if (!event.key.startsWith(this.keys.queue + '#') || event.key === this.pageKey) return 0;
+    if (!isHeadOf(this.keys.queue, event.key) || event.key === this.head) return 0;
     if (typeof event.newValue !== 'string' || !event.newValue.startsWith(CLOSED + ':')) return 0;
     return this.adopt([event.key], this.ports.now());
   }
@@ -94,7 +107,7 @@ export class Persistence {
 
   /**
    * Writes what changed. closing: the page is hidden or going away, so its
-   * queue is marked for adoption (or its key removed when nothing is left).
+   * queue is marked for adoption (or its keys removed when nothing is left).
    */
   writeNow(closing = false) {
     if (this.stopped) return;
@@ -114,7 +127,7 @@ export class Persistence {
   /**
    * The page is shown again (visible, or back from the bfcache): its queue is
    * its own again. Until then a closed page's writes (a late answer to its
-   * keepalive requests) keep the key marked closed, for other pages to adopt.
+   * keepalive requests) keep its head marked closed, for other pages to adopt.
    */
   reopen() {
     if (this.stopped || !this.closed) return;
@@ -131,53 +144,100 @@ export class Persistence {
   }
 
   writeQueue() {
-    const snapshot = this.core.snapshot();
-    // An empty queue leaves no key behind. Any event makes a snapshot longer
-    // than this (its eventId alone is 36 characters), so the core is asked
-    // for counts only when the snapshot may be empty.
-    if (snapshot.length < EMPTY_SNAPSHOT_MAX_CHARS && this.heldEvents() === 0) {
-      this.local.remove(this.pageKey);
-    } else {
-      this.local.set(this.pageKey, (this.closed ? CLOSED : OPEN) + ':' + this.ports.now() + ':' + snapshot);
+    const core = this.core;
+    const mark = core.persistMark();
+    if (core.heldFloor() > mark) {
+      // Nothing held: leave no key behind.
+      core.snapshotSince(mark); // clears dirty()
+      for (const c of this.chunks) this.local.remove(this.chunkKey(c.n));
+      this.chunks = [];
+      this.mark = mark;
+      this.local.remove(this.head);
+      return;
     }
+    const stale = [];
+    if (this.chunks.length >= MAX_CHUNKS) {
+      // Rewrite everything held as one chunk; the old ones go once the head names it.
+      stale.push(...this.chunks);
+      this.chunks = [];
+      this.addChunk(core.snapshotSince(0), mark);
+    } else if (mark > this.mark) {
+      this.addChunk(core.snapshotSince(this.mark), mark);
+    } else {
+      core.snapshotSince(mark); // events only left: nothing new to write; clears dirty()
+    }
+    this.mark = mark;
+    const floor = core.heldFloor();
+    const kept = [];
+    for (const c of this.chunks) (c.upTo < floor ? stale : kept).push(c);
+    this.chunks = kept;
+    // The head first, then the deletions: a crash in between leaves extra
+    // chunks (sent again, stored once), never a head naming a missing one.
+    this.local.set(this.head, (this.closed ? CLOSED : OPEN) + ':' + this.ports.now() + ':' + kept.map((c) => c.n).join(','));
+    for (const c of stale) this.local.remove(this.chunkKey(c.n));
   }
 
-  heldEvents() {
-    const s = JSON.parse(this.core.stats());
-    return s.queued + s.inFlight;
+  addChunk(snapshot, upTo) {
+    const n = this.nextChunk++;
+    this.local.set(this.chunkKey(n), snapshot);
+    this.chunks.push({ n, upTo });
   }
 
-  /** True when the page that wrote `key` is gone (closed, or silent too long). */
+  chunkKey(n, head = this.head) {
+    return head + '/' + n;
+  }
+
+  /** Heads of other pages of this card found in storage (none if it cannot be enumerated). */
+  otherHeads() {
+    return this.local.keysWithPrefix(this.keys.queue + '#').filter((key) => isHeadOf(this.keys.queue, key));
+  }
+
+  /** True when the page that wrote head `key` is gone (closed, or silent too long). */
   abandoned(key, now) {
-    const entry = parseEntry(this.local.get(key));
-    if (!entry) return key === this.keys.queue; // the un-suffixed key has no header
-    return entry.state === CLOSED || now - entry.writtenAt >= ABANDONED_AFTER_MS;
+    const head = parseHead(this.local.get(key));
+    if (!head) return key === this.keys.queue; // the un-suffixed key has no header
+    return head.state === CLOSED || now - head.writtenAt >= ABANDONED_AFTER_MS;
   }
 
-  adopt(keys, now) {
+  adopt(heads, now) {
     let restored = 0;
     const taken = [];
-    for (const key of keys) {
+    for (const key of heads) {
       const value = this.local.get(key);
       if (value === null) continue;
-      const entry = parseEntry(value);
-      const n = this.core.restore(entry ? entry.snapshot : value, now);
-      // Taken even when corrupt (counted in restoreErrors by the core): a value
-      // no clik v1 core can read would otherwise be re-read at every page load.
-      // Any other refusal (tracking disabled here) leaves the key to its owner.
-      if (n < 0 && n !== CORRUPT_INPUT) continue;
-      if (n > 0) restored += n;
-      taken.push(key);
+      const head = parseHead(value);
+      // A head's chunks: those it names, and any the storage shows under it.
+      const chunks = head
+        ? [...new Set([...head.chunks.map((n) => this.chunkKey(n, key)), ...this.local.keysWithPrefix(key + '/')])]
+        : [];
+      const snapshots = head ? chunks : [key]; // the un-suffixed key is one snapshot
+      let refused = false;
+      for (const k of snapshots) {
+        const snapshot = this.local.get(k);
+        if (snapshot === null) continue;
+        const n = this.core.restore(snapshot, now);
+        // Any refusal but corrupt input (counted in restoreErrors by the core;
+        // a value no clik v1 core can read would otherwise be re-read at every
+        // page load) leaves the keys to their owner: tracking is disabled here.
+        if (n < 0 && n !== CORRUPT_INPUT) refused = true;
+        else if (n > 0) restored += n;
+      }
+      if (!refused) taken.push(key, ...chunks);
     }
     if (taken.length === 0) return 0;
-    if (restored > 0 || this.core.dirty()) this.writeQueue();
+    this.writeQueue(); // our own keys hold the adopted events before theirs go
     for (const key of taken) this.local.remove(key);
     return restored;
   }
 }
 
-/** `<o|c>:<ms>:<snapshot>` -> its parts; null for anything else. */
-function parseEntry(value) {
+/** True for `<queue>#<page id>` (a head), false for its chunks and anything else. */
+function isHeadOf(queue, key) {
+  return key.startsWith(queue + '#') && key.indexOf('/', queue.length + 1) < 0;
+}
+
+/** `<o|c>:<ms>:<n,n,...>` -> its parts; null for anything else. */
+function parseHead(value) {
   if (typeof value !== 'string' || value.length < 4 || value.charAt(1) !== ':') return null;
   const state = value.charAt(0);
   if (state !== OPEN && state !== CLOSED) return null;
@@ -185,5 +245,7 @@ function parseEntry(value) {
   if (end < 0) return null;
   const writtenAt = Number(value.slice(2, end));
   if (!Number.isFinite(writtenAt)) return null;
-  return { state, writtenAt, snapshot: value.slice(end + 1) };
+  const list = value.slice(end + 1);
+  const chunks = list === '' ? [] : list.split(',').map(Number).filter((n) => Number.isInteger(n) && n >= 0);
+  return { state, writtenAt, chunks };
 }

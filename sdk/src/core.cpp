@@ -175,6 +175,7 @@ std::string Core::click_category(std::string_view target) const {
 
 int Core::enqueue(Event&& e, std::int64_t now) {
   ++stats_.tracked;
+  e.seq = next_seq_++;
   queue_.push_back(std::move(e));
   dirty_ = true;
   enforce_queue_limit();
@@ -446,18 +447,36 @@ int Core::on_result(double request_id, double now_ms, double status_d, std::stri
   return kUnknownRequest;
 }
 
-std::string Core::snapshot() {
+std::string Core::snapshot_since(double mark) {
+  // Anything that is not a number of events given out selects everything.
+  const std::uint64_t after = mark >= 0 && mark < static_cast<double>(next_seq_) ? static_cast<std::uint64_t>(mark) : 0;
   std::string out;
   begin_snapshot(out);
   bool first = true;
+  const auto add = [&](const Event& e) {
+    if (e.seq <= after) return;
+    add_to_snapshot(out, e, first);
+    first = false;
+  };
   if (normal_)
-    for (const auto& e : normal_->events) { add_to_snapshot(out, e, first); first = false; }
+    for (const auto& e : normal_->events) add(e);
   for (const auto& b : urgent_)
-    for (const auto& e : b.events) { add_to_snapshot(out, e, first); first = false; }
-  for (const auto& e : queue_) { add_to_snapshot(out, e, first); first = false; }
+    for (const auto& e : b.events) add(e);
+  for (const auto& e : queue_) add(e);
   end_snapshot(out);
   dirty_ = false;
   return out;
+}
+
+double Core::held_floor() const {
+  std::uint64_t floor = next_seq_;
+  const auto see = [&](const Event& e) { floor = std::min(floor, e.seq); };
+  if (normal_)
+    for (const auto& e : normal_->events) see(e);
+  for (const auto& b : urgent_)
+    for (const auto& e : b.events) see(e);
+  for (const auto& e : queue_) see(e);
+  return static_cast<double>(floor);
 }
 
 int Core::restore(std::string_view text, double now_ms) {
@@ -497,6 +516,8 @@ int Core::restore(std::string_view text, double now_ms) {
   // merge by timestamp so the queue stays oldest-first.
   std::stable_sort(loaded.begin(), loaded.end(),
                    [](const Event& a, const Event& b) { return a.timestamp < b.timestamp; });
+  // New to this core: persisted again by it (snapshot_since) under its own key.
+  for (auto& e : loaded) e.seq = next_seq_++;
   std::deque<Event> merged;
   auto a = loaded.begin();
   auto b = queue_.begin();

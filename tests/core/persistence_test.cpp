@@ -1,4 +1,5 @@
 #include <catch2/catch.hpp>
+#include <cmath>
 
 #include "support.hpp"
 
@@ -122,4 +123,47 @@ TEST_CASE("dirty tracks queue changes", "[persistence]") {
   c.poll_batch(kT0 + 10000);
   c.on_result(c.request_id(), kT0 + 10001, 200, "", "");
   CHECK(c.dirty());
+}
+
+TEST_CASE("incremental persistence: snapshot_since(mark) holds only what came after the mark", "[persistence]") {
+  auto c = make_core();
+  CHECK(c.persist_mark() == 0);
+  CHECK(c.held_floor() == 1);  // nothing held: one past the mark
+  c.track_click(kT0, "contact.phone");
+  c.track_click(kT0 + 1, "contact.email");
+  const double m1 = c.persist_mark();
+  CHECK(m1 == 2);
+  CHECK(parse(c.snapshot_since(0))["events"].size() == 2);  // 0: everything held
+  CHECK_FALSE(c.dirty());                                   // it is a snapshot: clears dirty
+  c.track_click(kT0 + 2, "aiAgent");
+  REQUIRE(c.dirty());
+  const auto delta = parse(c.snapshot_since(m1));
+  REQUIRE(delta["events"].size() == 1);
+  CHECK(delta["events"][0]["data"]["clickTarget"] == "aiAgent");
+  CHECK(parse(c.snapshot_since(c.persist_mark()))["events"].empty());
+  CHECK(c.snapshot() == c.snapshot_since(0));
+  // Nonsense marks select everything rather than nothing (never lose an event).
+  CHECK(c.snapshot_since(-1) == c.snapshot_since(0));
+  CHECK(c.snapshot_since(1e300) == c.snapshot_since(0));
+  CHECK(c.snapshot_since(std::nan("")) == c.snapshot_since(0));
+}
+
+TEST_CASE("incremental persistence: held_floor rises as events leave, in flight or not", "[persistence]") {
+  auto c = make_core();
+  for (int i = 0; i < 3; i++) c.track_click(kT0 + i, "contact.phone");
+  CHECK(c.held_floor() == 1);
+  REQUIRE(c.poll_batch(kT0 + 10000) != "");  // 1..3 in flight: still held
+  c.track_click(kT0 + 10001, "contact.email");  // seq 4
+  CHECK(c.held_floor() == 1);
+  REQUIRE(c.on_result(c.request_id(), kT0 + 10002, 200, "", R"({"success":true,"processed":3})") >= 0);
+  CHECK(c.held_floor() == 4);  // chunks of seq < 4 hold nothing the core needs
+  // Restored events are new to this core: they get new sequence numbers.
+  auto other = make_core();
+  other.track_click(kT0 + 5, "portfolio.p1");
+  REQUIRE(c.restore(other.snapshot(), kT0 + 10003) == 1);
+  CHECK(c.persist_mark() == 5);
+  CHECK(parse(c.snapshot_since(4))["events"][0]["data"]["clickTarget"] == "portfolio.p1");
+  REQUIRE(c.poll_batch(kT0 + 30000) != "");
+  REQUIRE(c.on_result(c.request_id(), kT0 + 30001, 200, "", R"({"success":true,"processed":2})") >= 0);
+  CHECK(c.held_floor() == c.persist_mark() + 1);  // empty
 }

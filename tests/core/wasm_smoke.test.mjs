@@ -150,6 +150,24 @@ test('snapshot/restore round trip, duplicates skipped, corrupt input refused', (
   a.delete(); b.delete();
 });
 
+test('incremental persistence: snapshotSince(mark) holds what came after it; heldFloor rises as events leave', () => {
+  const c = core();
+  assert.equal(c.persistMark(), 0);
+  assert.equal(c.heldFloor(), 1);
+  for (let i = 0; i < 3; i++) c.trackClick(T0 + i, 'contact.phone');
+  const m = c.persistMark();
+  assert.equal(m, 3);
+  assert.equal(JSON.parse(c.snapshotSince(0)).events.length, 3);
+  assert.equal(c.dirty(), false);
+  c.trackClick(T0 + 3, 'aiAgent');
+  assert.deepEqual(JSON.parse(c.snapshotSince(m)).events.map((e) => e.data.clickTarget), ['aiAgent']);
+  assert.equal(c.snapshotSince('3'), '', 'a wrong type is an error value');
+  assert.notEqual(c.pollBatch(T0 + 10000), '');
+  assert.ok(c.onResult(c.requestId(), T0 + 10001, 200, '', '{"success":true}') >= 0);
+  assert.equal(c.heldFloor(), c.persistMark() + 1, 'all delivered: nothing held');
+  c.delete();
+});
+
 test('session renewal at 30 minutes, state through sessionStorage', () => {
   const c = core();
   const id = c.sessionId(T0);

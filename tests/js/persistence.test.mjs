@@ -176,25 +176,33 @@ test('a corrupt snapshot in storage is counted and ignored', async () => {
   s.tracker.destroy();
 });
 
-test('the queue is written once per burst of calls, not once per call', async () => {
+test('the queue is written once per burst of calls, not once per call, and only what is new', async () => {
   const local = new MemoryStorage();
-  let writes = 0;
+  const writes = [];
   const setItem = local.setItem.bind(local);
-  local.setItem = (k, v) => { writes++; setItem(k, v); };
+  local.setItem = (k, v) => { writes.push([k, v]); setItem(k, v); };
   const s = setup({}, { local });
   await s.tracker.ready;
   await settle();
-  writes = 0;
+  writes.length = 0;
   for (let i = 0; i < 10; i++) s.tracker.trackClick('contact.phone');
   await settle();
-  assert.equal(writes, 1);
+  const chunks = () => writes.filter(([k]) => k.includes('/'));
+  assert.equal(chunks().length, 1, 'one chunk for the burst');
+  assert.equal(writes.length, 2, '... and the head that names it');
   await settle();
-  assert.equal(writes, 1, 'nothing changed: nothing written');
+  assert.equal(writes.length, 2, 'nothing changed: nothing written');
+  for (let i = 0; i < 3; i++) s.tracker.trackClick('contact.email');
+  await settle();
+  assert.equal(chunks().length, 2);
+  assert.equal(JSON.parse(chunks()[1][1]).events.length, 3, 'the second chunk holds the 3 new events, not all 13');
   s.tracker.destroy();
 });
 
-// Tabs of one card share localStorage; each page keeps its own queue key.
+// Tabs of one card share localStorage; each page keeps its own keys: a head
+// (`clik:queue:<card>#<page>`) and the chunks it names (`.../<n>`).
 const queueKeys = (local) => [...local.map.keys()].filter((k) => k.startsWith('clik:queue:'));
+const heads = (local) => queueKeys(local).filter((k) => !k.includes('/'));
 const down = () => { const net = new FakeFetch(); for (let i = 0; i < 50; i++) net.reply('network'); return net; };
 
 test('two live tabs keep separate queues; a new tab leaves a live one alone until it has been silent 30 min', async () => {
@@ -206,7 +214,7 @@ test('two live tabs keep separate queues; a new tab leaves a live one alone unti
   a.tracker.trackClick('contact.phone');
   b.tracker.trackClick('contact.email');
   await settle();
-  assert.equal(queueKeys(local).length, 2, 'one key per page: neither write erased the other');
+  assert.equal(heads(local).length, 2, 'keys per page: neither write erased the other');
 
   const c = setup({}, { local, clock: new FakeClock(a.clock.now() + 60_000) });
   await c.tracker.ready;
@@ -238,11 +246,12 @@ test('a live tab takes over the queue of a tab that closes (storage event) and d
   a.tracker.trackClick('contact.phone');
   a.tracker.trackClick('portfolio.p1');
   pa.window.dispatchEvent(new Event('pagehide'));
-  const [key] = queueKeys(local);
+  const [key] = heads(local);
   assert.ok(local.getItem(key).startsWith('c:'), 'the closing page marks its queue for adoption');
   // What the browser fires in every other tab of the origin.
   pb.window.dispatchEvent(Object.assign(new Event('storage'), { key, newValue: local.getItem(key) }));
-  assert.equal(local.getItem(key), null, 'adopted: the closed page\'s key is removed');
+  assert.equal(local.getItem(key), null, 'adopted: the closed page\'s head is removed');
+  assert.deepEqual(queueKeys(local).filter((k) => k.startsWith(key)), [], '... and its chunks');
   assert.equal(b.tracker.stats().queued, 2);
   await b.clock.advance(10_000);
   assert.deepEqual(b.net.events.map((e) => e.data.clickTarget), ['contact.phone', 'portfolio.p1']);
@@ -257,10 +266,33 @@ test('a page shown again after hide takes its queue back (a hidden page may die:
   await a.tracker.ready;
   a.tracker.trackClick('contact.phone');
   p.document.hide();
-  const [key] = queueKeys(local);
+  const [key] = heads(local);
   assert.ok(local.getItem(key).startsWith('c:'));
   p.document.visibilityState = 'visible';
   p.document.dispatchEvent(new Event('visibilitychange'));
   assert.ok(local.getItem(key).startsWith('o:'), 'visible again: the queue is its own');
   a.tracker.destroy();
+});
+
+test('many bursts while the server is down: chunks stay bounded, a reload gets every event once', async () => {
+  const local = new MemoryStorage();
+  const session = new MemoryStorage();
+  const a = setup({}, { local, session, net: down() });
+  await a.tracker.ready;
+  for (let burst = 0; burst < 40; burst++) {
+    for (let i = 0; i < 3; i++) a.tracker.trackClick(`portfolio.b${burst}_${i}`);
+    await settle();
+    assert.ok(queueKeys(local).length - 1 <= 16, `at most MAX_CHUNKS chunks (${queueKeys(local).length - 1})`);
+  }
+  // The page dies (no hide); the tab reloads with the server back.
+  const b = setup({}, { local, session, clock: new FakeClock(a.clock.now() + 1000) });
+  await b.tracker.ready;
+  for (let i = 0; i < 20 && b.tracker.stats().queued + b.tracker.stats().inFlight > 0; i++) await b.clock.advance(10_000);
+  const targets = b.net.events.map((e) => e.data.clickTarget);
+  assert.equal(targets.length, 120);
+  assert.equal(new Set(ids(b.net.events)).size, 120, 'each event once');
+  await settle();
+  assert.deepEqual(queueKeys(local), [], 'all delivered: no key left behind');
+  a.tracker.destroy();
+  b.tracker.destroy();
 });

@@ -50,8 +50,18 @@ class Core {
                 std::string_view body);
   std::int64_t request_timeout_ms() const { return cfg_.request_timeout_ms; }
 
-  std::string snapshot();
+  std::string snapshot() { return snapshot_since(0); }
   bool dirty() const { return dirty_; }
+  // Incremental persistence, so the shim writes what is new instead of the
+  // whole queue after every change: every held event has a sequence number
+  // (Event::seq). persist_mark() is the newest ever given; snapshot_since(m)
+  // is the snapshot of the held events with seq > m (0: all of them) and
+  // clears dirty(); held_floor() is the smallest seq still held
+  // (persist_mark() + 1 when nothing is), so a persisted chunk of events that
+  // all have seq < held_floor() holds nothing the core still needs.
+  double persist_mark() const { return static_cast<double>(next_seq_ - 1); }
+  std::string snapshot_since(double mark);
+  double held_floor() const;
   int restore(std::string_view snapshot, double now_ms);
   std::string session_state() const { return sessions_.serialize(); }
   int restore_session(std::string_view state);
@@ -112,6 +122,7 @@ class Core {
   std::uint32_t next_request_id_ = 1;
   std::uint32_t last_request_id_ = 0;
   bool dirty_ = false;
+  std::uint64_t next_seq_ = 1;  // Event::seq of the next event held (2^53 is far: a JS number)
   std::string last_error_;
 };
 

@@ -28,6 +28,9 @@ struct Event {
   std::int64_t timestamp = 0;
   std::string id;
   std::string json;
+  // When the core first held it (tracked or restored), increasing: what
+  // incremental persistence selects by (Core::snapshot_since).
+  std::uint64_t seq = 0;
 };
 
 // Serialises `f` as {"type":..,"data":{..,"timestamp":ms},"timestamp":ms}.
