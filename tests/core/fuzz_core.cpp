@@ -2,12 +2,19 @@
 // input (restore, restoreSession, configure, the track* strings, onResult's
 // Retry-After and body). Invariants: no crash, no sanitizer report, every
 // emitted body is valid UTF-8 JSON-ish text within its byte budget.
+// The whole input also goes through clik's JSON reader and nlohmann::json
+// (the parser the reader replaced): both must accept the same documents and
+// read the same values from them.
+#include <cmath>
 #include <cstdint>
 #include <cstdlib>
 #include <string>
 #include <string_view>
 
+#include <nlohmann/json.hpp>
+
 #include "clik/core.hpp"
+#include "clik/json_reader.hpp"
 #include "clik/utf8.hpp"
 
 namespace {
@@ -24,9 +31,73 @@ void check_body(const std::string& body, std::size_t budget) {
   check(budget == 0 || body.size() + clik::kEnvelopeBytes <= budget);
 }
 
+// Same value as nlohmann read. Reals are decimals here and doubles there, so
+// only what the core relies on is compared: an exact integer must be the
+// double's value, and a double that is an integer must be one here unless the
+// decimal has more digits than a double holds (it may then have been rounded).
+bool same_value(const clik::JsonValue& ours, const nlohmann::json& theirs) {
+  using clik::JsonKind;
+  switch (ours.kind()) {
+    case JsonKind::Null: return theirs.is_null();
+    case JsonKind::False: return theirs.is_boolean() && !theirs.get<bool>();
+    case JsonKind::True: return theirs.is_boolean() && theirs.get<bool>();
+    case JsonKind::Integer:
+      return theirs.is_number_integer() &&
+             (theirs.is_number_unsigned() ? ours.integer() >= 0 && static_cast<std::uint64_t>(ours.integer()) == theirs.get<std::uint64_t>()
+                                          : ours.integer() == theirs.get<std::int64_t>());
+    case JsonKind::BigUnsigned: return theirs.is_number_unsigned() && ours.big_unsigned() == theirs.get<std::uint64_t>();
+    case JsonKind::Real: {
+      if (!theirs.is_number_float()) return false;
+      const double d = theirs.get<double>();
+      std::int64_t n = 0;
+      const auto as_integer = ours.real_as_integer(n);
+      if (as_integer == clik::RealAsInteger::Exact && std::fabs(static_cast<double>(n)) <= 9007199254740992.0)
+        return d == static_cast<double>(n);
+      if (std::fabs(d) < 9007199254740992.0 && d == std::trunc(d)) {
+        std::string_view token = ours.string();
+        token = token.substr(0, token.find_first_of("eE"));
+        const auto first = token.find_first_of("123456789");
+        const auto last = token.find_last_of("123456789");
+        const std::size_t significant = first == std::string_view::npos ? 0 : last - first + 1 - (token.substr(first, last - first).find('.') != std::string_view::npos);
+        return significant > 15 || as_integer == clik::RealAsInteger::Exact;
+      }
+      return as_integer != clik::RealAsInteger::Exact || std::fabs(static_cast<double>(n)) > 9007199254740992.0;
+    }
+    case JsonKind::String: return theirs.is_string() && ours.string() == theirs.get_ref<const std::string&>();
+    case JsonKind::Array: {
+      if (!theirs.is_array() || theirs.size() != ours.size()) return false;
+      std::size_t i = 0;
+      for (const auto v : ours)
+        if (!same_value(v, theirs[i++])) return false;
+      return true;
+    }
+    case JsonKind::Object: {
+      if (!theirs.is_object() || theirs.size() != ours.members_by_key().size()) return false;
+      for (auto it = theirs.begin(); it != theirs.end(); ++it)
+        if (!same_value(ours.find(it.key()), it.value())) return false;
+      return true;
+    }
+    case JsonKind::Missing: return false;
+  }
+  return false;
+}
+
+void check_json_reader(std::string_view text) {
+  const clik::JsonDocument ours(text);
+  const auto theirs = nlohmann::json::parse(text.begin(), text.end(), nullptr, false);
+  if (ours.depth_exceeded()) return;  // nlohmann has no depth limit
+  // nlohmann ends the text at a NUL byte outside strings and ignores the rest
+  // ("{}\0junk" is {}); the reader refuses NUL like any stray byte. The
+  // prefix before the NUL is compared when the fuzzer tries it on its own.
+  if (text.find('\0') != std::string_view::npos) return check(ours.error() != nullptr);
+  check((ours.error() == nullptr) == !theirs.is_discarded());
+  if (!theirs.is_discarded()) check(same_value(ours.root(), theirs));
+}
+
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+  check_json_reader(std::string_view(reinterpret_cast<const char*>(data), size));
   if (size == 0) return 0;
   const std::string_view all(reinterpret_cast<const char*>(data + 1), size - 1);
   const std::uint8_t mode = data[0];
