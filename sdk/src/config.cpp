@@ -1,11 +1,10 @@
 #include "clik/config.hpp"
 
-#include <nlohmann/json.hpp>
+#include "clik/json_reader.hpp"
+#include "clik/json_writer.hpp"
 
 namespace clik {
 namespace {
-
-using nlohmann::json;
 
 struct IntSetting {
   const char* key;
@@ -36,21 +35,27 @@ constexpr std::size_t kMaxClickRules = 64;
 constexpr std::size_t kMaxRulePatternBytes = 256;
 constexpr std::size_t kMaxCategoryBytes = 64;
 
-std::string parse_click_rules(const json& v, std::vector<ClickRule>& out) {
+std::string decimal(std::int64_t n) {
+  std::string s;
+  append_json_int(s, n);
+  return s;
+}
+
+std::string parse_click_rules(const JsonValue& v, std::vector<ClickRule>& out) {
   if (!v.is_array()) return "clickRules must be an array";
   if (v.size() > kMaxClickRules) return "clickRules has more than 64 rules";
   out.clear();
-  for (const auto& r : v) {
+  for (const JsonValue r : v) {
     if (!r.is_object()) return "each click rule must be an object";
     ClickRule rule;
     int patterns = 0;
     bool has_category = false;
-    for (auto it = r.begin(); it != r.end(); ++it) {
-      const auto& key = it.key();
+    for (const JsonValue member : r.members_by_key()) {
+      const std::string key(member.key());
       if (key != "prefix" && key != "exact" && key != "category")
         return "unknown click rule key \"" + key + "\"";
-      if (!it.value().is_string()) return "click rule \"" + key + "\" must be a string";
-      const auto& s = it.value().get_ref<const std::string&>();
+      if (!member.is_string()) return "click rule \"" + key + "\" must be a string";
+      const std::string_view s = member.string();
       if (key == "category") {
         if (s.empty() || s.size() > kMaxCategoryBytes) return "click rule category must be 1-64 bytes";
         rule.category = s;
@@ -79,13 +84,14 @@ std::int64_t worst_case_event_bytes(const Config& c) {
 
 std::string apply_config_json(std::string_view text, Config& inout) {
   if (text.size() > 65536) return "config is larger than 64 KiB";
-  const json j = json::parse(text.begin(), text.end(), nullptr, false);
-  if (j.is_discarded()) return "config is not valid JSON";
+  const JsonDocument doc(text);
+  const JsonValue j = doc.root();
+  if (doc.error()) return "config is not valid JSON";
   if (!j.is_object()) return "config must be a JSON object";
   Config c = inout;
-  for (auto it = j.begin(); it != j.end(); ++it) {
-    const auto& key = it.key();
-    const auto& v = it.value();
+  // members_by_key: the order nlohmann iterated, so the same first error is reported.
+  for (const JsonValue v : j.members_by_key()) {
+    const std::string key(v.key());
     if (key == "clickRules") {
       auto err = parse_click_rules(v, c.click_rules);
       if (!err.empty()) return err;
@@ -95,20 +101,22 @@ std::string apply_config_json(std::string_view text, Config& inout) {
     for (const auto& candidate : kIntSettings)
       if (key == candidate.key) s = &candidate;
     if (!s) return "unknown config key \"" + key + "\"";
-    if (!v.is_number_integer() && !(v.is_number_float() && v.get<double>() == static_cast<double>(static_cast<std::int64_t>(v.get<double>()))))
+    // Integral reals (20000.0, 2e4) count as integers, as they did under nlohmann;
+    // a real beyond int64 was "not an integer" there too.
+    std::int64_t n = 0;
+    if (v.kind() == JsonKind::Integer) n = v.integer();
+    else if (v.kind() == JsonKind::BigUnsigned) n = s->max + 1;
+    else if (v.kind() != JsonKind::Real || v.real_as_integer(n) != RealAsInteger::Exact)
       return "config \"" + key + "\" must be an integer";
-    const auto n = v.is_number_unsigned() ? (v.get<std::uint64_t>() > static_cast<std::uint64_t>(s->max) ? s->max + 1 : static_cast<std::int64_t>(v.get<std::uint64_t>()))
-                   : v.is_number_integer() ? v.get<std::int64_t>()
-                                           : static_cast<std::int64_t>(v.get<double>());
     if (n < s->min || n > s->max)
-      return "config \"" + key + "\" must be between " + std::to_string(s->min) + " and " + std::to_string(s->max);
+      return "config \"" + key + "\" must be between " + decimal(s->min) + " and " + decimal(s->max);
     c.*(s->field) = n;
   }
   if (c.urgent_total_bytes < c.urgent_request_bytes) return "urgentTotalBytes must be >= urgentRequestBytes";
   if (c.retry_cap_ms < c.retry_base_ms) return "retryCapMs must be >= retryBaseMs";
   const std::int64_t worst = worst_case_event_bytes(c) + 2 + kEnvelopeBytes;
   if (worst > c.max_batch_bytes || worst > c.urgent_request_bytes)
-    return "maxStringBytes too large: a worst-case event (" + std::to_string(worst) +
+    return "maxStringBytes too large: a worst-case event (" + decimal(worst) +
            " bytes) must fit maxBatchBytes and urgentRequestBytes";
   inout = std::move(c);
   return "";

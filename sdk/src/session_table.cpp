@@ -1,7 +1,6 @@
 #include "clik/session_table.hpp"
 
-#include <nlohmann/json.hpp>
-
+#include "clik/json_reader.hpp"
 #include "clik/json_writer.hpp"
 #include "clik/utf8.hpp"
 
@@ -71,28 +70,33 @@ std::string SessionTable::serialize() const {
 }
 
 int SessionTable::merge(std::string_view state, int& bad_entries) {
-  using nlohmann::json;
   bad_entries = 0;
-  const json j = json::parse(state.begin(), state.end(), nullptr, false);
-  if (j.is_discarded() || !j.is_object()) return -1;
-  const auto version = j.find("clikSessions");
-  const auto list = j.find("s");
-  if (version == j.end() || *version != 1 || list == j.end() || !list->is_array()) return -1;
+  const JsonDocument doc(state);
+  const JsonValue j = doc.root();
+  if (!j.is_object()) return -1;
+  const JsonValue list = j.find("s");
+  if (!j.find("clikSessions").number_equals(1) || !list.is_array()) return -1;
   int loaded = 0;
-  for (const auto& item : *list) {
-    if (!item.is_array() || item.size() != 4 || !item[0].is_string() || !item[1].is_string() ||
-        !item[2].is_string() || !item[3].is_number_integer()) {
+  for (const JsonValue item : list) {
+    JsonValue parts[4] = {item, item, item, item};
+    if (item.is_array() && item.size() == 4) {
+      int k = 0;
+      for (const JsonValue part : item) parts[k++] = part;
+    }
+    // A last-seen beyond int64 (BigUnsigned) reads as negative, as it did under nlohmann.
+    if (!item.is_array() || item.size() != 4 || !parts[0].is_string() || !parts[1].is_string() ||
+        !parts[2].is_string() || !parts[3].is_integer_syntax()) {
       ++bad_entries;
       continue;
     }
     std::string fields[3];
     bool ok = true;
     for (int k = 0; k < 3; ++k) {
-      const auto& s = item[k].get_ref<const std::string&>();
+      const std::string_view s = parts[k].string();
       if (s.empty() || s.size() > kMaxFieldBytes || !is_valid_utf8(s)) ok = false;
-      else fields[k] = s;
+      else fields[k] = std::string(s);
     }
-    const std::int64_t last_seen = item[3].get<std::int64_t>();
+    const std::int64_t last_seen = parts[3].kind() == JsonKind::Integer ? parts[3].integer() : -1;
     if (!ok || last_seen < 0) {
       ++bad_entries;
       continue;
