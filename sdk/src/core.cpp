@@ -510,7 +510,11 @@ int Core::restore(std::string_view text, double now_ms) {
     return kCorruptInput;
   }
   stats_.restore_errors += static_cast<std::uint64_t>(r.bad_events);
-  if (r.bad_events) last_error_ = "restore: skipped " + std::to_string(r.bad_events) + " malformed events";
+  if (r.bad_events) {
+    last_error_ = "restore: skipped ";
+    append_json_int(last_error_, r.bad_events);
+    last_error_ += " malformed events";
+  }
   stats_.drop(DropReason::Expired, expired);
   // Restored events are usually older than anything tracked on this page:
   // merge by timestamp so the queue stays oldest-first.
