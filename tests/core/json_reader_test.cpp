@@ -149,3 +149,23 @@ TEST_CASE("json reader: objects, arrays and lookups", "[json]") {
   CHECK(root.members_by_key()[2].string() == "last");
   CHECK(JsonDocument(R"({"\u0062":1,"b":2})").root().find("b").integer() == 2);  // keys compare decoded
 }
+
+TEST_CASE("json reader: members_by_key sorts many members and keeps each key's last", "[json]") {
+  std::string text = "{";
+  for (int i = 0; i < 200; ++i) {  // keys k000..k099 twice, in a scrambled order
+    const int k = (i * 37) % 100;
+    text += (i ? ",\"k" : "\"k") + std::to_string(k / 100) + std::to_string(k / 10 % 10) + std::to_string(k % 10) +
+            "\":" + std::to_string(i);
+  }
+  text += "}";
+  const JsonDocument doc(text);
+  REQUIRE(doc.error() == nullptr);
+  const auto members = doc.root().members_by_key();
+  REQUIRE(members.size() == 100);
+  for (int k = 0; k < 100; ++k) {
+    INFO(k);
+    CHECK(members[k].key() == "k" + std::to_string(k / 100) + std::to_string(k / 10 % 10) + std::to_string(k % 10));
+    CHECK(members[k].integer() == doc.root().find(members[k].key()).integer());
+    CHECK(members[k].integer() >= 100);  // the second occurrence
+  }
+}
