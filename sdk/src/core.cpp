@@ -2,13 +2,13 @@
 
 #include <algorithm>
 #include <cmath>
-#include <unordered_set>
 
 #include "clik/delivery_outcome.hpp"
 #include "clik/json_writer.hpp"
 #include "clik/retry_after.hpp"
 #include "clik/server_verdict.hpp"
 #include "clik/snapshot.hpp"
+#include "clik/stable_order.hpp"
 #include "clik/utf8.hpp"
 
 namespace clik {
@@ -492,17 +492,14 @@ int Core::restore(std::string_view text, double now_ms) {
     last_error_ = "restore: snapshot larger than 8 MiB";
     return kCorruptInput;
   }
-  std::unordered_set<std::string> seen;
-  if (normal_) for (const auto& e : normal_->events) seen.insert(e.id);
-  for (const auto& b : urgent_) for (const auto& e : b.events) seen.insert(e.id);
-  for (const auto& e : queue_) seen.insert(e.id);
-
-  std::vector<Event> loaded;
+  std::vector<Event> decoded;
+  std::vector<std::uint8_t> truncated;  // per decoded event: counted only if it is kept
   std::uint64_t expired = 0;
   const auto r = decode_snapshot(text, [&](const EventFields& f) {
     if (now - f.timestamp > cfg_.max_event_age_ms) { ++expired; return; }
-    if (!seen.insert(std::string(f.event_id)).second) return;
-    loaded.push_back(build_event(f, static_cast<std::size_t>(cfg_.max_string_bytes), stats_.truncated));
+    std::uint64_t cut = 0;
+    decoded.push_back(build_event(f, static_cast<std::size_t>(cfg_.max_string_bytes), cut));
+    truncated.push_back(static_cast<std::uint8_t>(cut));
   });
   if (!r.ok) {
     ++stats_.restore_errors;
@@ -516,10 +513,32 @@ int Core::restore(std::string_view text, double now_ms) {
     last_error_ += " malformed events";
   }
   stats_.drop(DropReason::Expired, expired);
+  // An event already queued or in flight, or seen earlier in the snapshot,
+  // is a duplicate: the first copy stays.
+  std::vector<std::string_view> known;
+  if (normal_) for (const auto& e : normal_->events) known.push_back(e.id);
+  for (const auto& b : urgent_) for (const auto& e : b.events) known.push_back(e.id);
+  for (const auto& e : queue_) known.push_back(e.id);
+  const auto known_by_id = stable_order(known.size(), [&](std::uint32_t a, std::uint32_t b) { return known[a] < known[b]; });
+  const auto decoded_by_id = stable_order(decoded.size(), [&](std::uint32_t a, std::uint32_t b) { return decoded[a].id < decoded[b].id; });
+  std::vector<bool> keep(decoded.size(), false);
+  for (std::size_t i = 0, k = 0; i < decoded_by_id.size(); ++i) {
+    const std::string& id = decoded[decoded_by_id[i]].id;
+    if (i > 0 && decoded[decoded_by_id[i - 1]].id == id) continue;
+    while (k < known_by_id.size() && known[known_by_id[k]] < id) ++k;
+    if (k < known_by_id.size() && known[known_by_id[k]] == id) continue;
+    keep[decoded_by_id[i]] = true;
+  }
   // Restored events are usually older than anything tracked on this page:
   // merge by timestamp so the queue stays oldest-first.
-  std::stable_sort(loaded.begin(), loaded.end(),
-                   [](const Event& a, const Event& b) { return a.timestamp < b.timestamp; });
+  std::vector<Event> loaded;
+  for (const std::uint32_t i : stable_order(decoded.size(), [&](std::uint32_t a, std::uint32_t b) {
+         return decoded[a].timestamp < decoded[b].timestamp;
+       })) {
+    if (!keep[i]) continue;
+    stats_.truncated += truncated[i];
+    loaded.push_back(std::move(decoded[i]));
+  }
   // New to this core: persisted again by it (snapshot_since) under its own key.
   for (auto& e : loaded) e.seq = next_seq_++;
   std::deque<Event> merged;

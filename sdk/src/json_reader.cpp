@@ -1,9 +1,9 @@
 #include "clik/json_reader.hpp"
 
 #include <algorithm>
-#include <cstddef>
 #include <limits>
 
+#include "clik/stable_order.hpp"
 #include "clik/utf8.hpp"
 
 namespace clik {
@@ -400,26 +400,12 @@ std::vector<JsonValue> JsonValue::members_by_key() const {
   std::vector<JsonValue> members(size(), *this);
   std::size_t n = 0;
   for (const JsonValue member : *this) members[n++] = member;
-  // Shell sort on (key, document position): objects here are small, and
-  // std::stable_sort cost 3.7 KB of wasm. The position orders duplicates.
-  const auto before = [](JsonValue a, JsonValue b) {
-    const int c = a.key().compare(b.key());
-    return c < 0 || (c == 0 && a.index_ < b.index_);
-  };
-  std::size_t gap = 1;
-  while (gap < n / 3) gap = gap * 3 + 1;
-  for (; gap > 0; gap /= 3)
-    for (std::size_t i = gap; i < n; ++i) {
-      const JsonValue moving = members[i];
-      std::size_t j = i;
-      for (; j >= gap && before(moving, members[j - gap]); j -= gap) members[j] = members[j - gap];
-      members[j] = moving;
-    }
-  std::size_t kept = 0;  // the last of each run of equal keys
+  const auto by_key = stable_order(n, [&](std::uint32_t a, std::uint32_t b) { return members[a].key() < members[b].key(); });
+  std::vector<JsonValue> unique;  // the last of each run of equal keys
+  unique.reserve(n);
   for (std::size_t i = 0; i < n; ++i)
-    if (i + 1 == n || members[i + 1].key() != members[i].key()) members[kept++] = members[i];
-  members.erase(members.begin() + static_cast<std::ptrdiff_t>(kept), members.end());
-  return members;
+    if (i + 1 == n || members[by_key[i + 1]].key() != members[by_key[i]].key()) unique.push_back(members[by_key[i]]);
+  return unique;
 }
 
 }  // namespace clik

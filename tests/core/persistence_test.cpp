@@ -167,3 +167,22 @@ TEST_CASE("incremental persistence: held_floor rises as events leave, in flight 
   REQUIRE(c.on_result(c.request_id(), kT0 + 30001, 200, "", R"({"success":true,"processed":2})") >= 0);
   CHECK(c.held_floor() == c.persist_mark() + 1);  // empty
 }
+
+TEST_CASE("a snapshot holding one event twice restores its first copy once", "[persistence]") {
+  auto a = make_core();
+  a.track_click(kT0 + 3, "contact.phone");
+  a.track_click(kT0 + 1, "contact.email");
+  auto j = parse(a.snapshot());
+  auto first = j["events"][0];
+  first["data"]["clickTarget"] = std::string(2000, 'x');  // a truncated copy...
+  auto later = j["events"][0];
+  later["data"]["clickTarget"] = "later.copy";  // ...and a later one, with the same eventId
+  j["events"] = nlohmann::json::array({first, j["events"][1], later});
+  auto b = make_core(R"({"maxStringBytes":100})");
+  REQUIRE(b.restore(j.dump(), kT0 + 10) == 2);
+  CHECK(stats(b)["truncated"] == 1);
+  const auto events = parse(b.snapshot())["events"];
+  REQUIRE(events.size() == 2);
+  CHECK(events[0]["data"]["clickTarget"] == "contact.email");  // oldest-first
+  CHECK(events[1]["data"]["clickTarget"].get<std::string>() == std::string(100, 'x'));
+}
