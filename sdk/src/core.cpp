@@ -521,13 +521,13 @@ int Core::restore(std::string_view text, double now_ms) {
   for (const auto& e : queue_) known.push_back(e.id);
   const auto known_by_id = stable_order(known.size(), [&](std::uint32_t a, std::uint32_t b) { return known[a] < known[b]; });
   const auto decoded_by_id = stable_order(decoded.size(), [&](std::uint32_t a, std::uint32_t b) { return decoded[a].id < decoded[b].id; });
-  std::vector<bool> keep(decoded.size(), false);
+  std::vector<std::uint8_t> keep(decoded.size(), 0);  // not vector<bool>: its bit code is 0.5 KB of wasm
   for (std::size_t i = 0, k = 0; i < decoded_by_id.size(); ++i) {
     const std::string& id = decoded[decoded_by_id[i]].id;
     if (i > 0 && decoded[decoded_by_id[i - 1]].id == id) continue;
     while (k < known_by_id.size() && known[known_by_id[k]] < id) ++k;
     if (k < known_by_id.size() && known[known_by_id[k]] == id) continue;
-    keep[decoded_by_id[i]] = true;
+    keep[decoded_by_id[i]] = 1;
   }
   // Restored events are usually older than anything tracked on this page:
   // merge by timestamp so the queue stays oldest-first.

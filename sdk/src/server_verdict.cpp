@@ -6,7 +6,7 @@ namespace clik {
 
 ServerVerdict parse_server_verdict(std::string_view body, std::size_t batch_size) {
   ServerVerdict v;
-  v.rejected.assign(batch_size, false);
+  v.rejected.assign(batch_size, 0);
   // Only an object can carry a verdict; skip the parser for anything else.
   std::size_t i = 0;
   while (i < body.size() && (body[i] == ' ' || body[i] == '\n' || body[i] == '\r' || body[i] == '\t')) ++i;
@@ -21,7 +21,7 @@ ServerVerdict parse_server_verdict(std::string_view body, std::size_t batch_size
       // Indexes beyond int64 (BigUnsigned) name no event of the batch either.
       if (index.kind() != JsonKind::Integer) continue;
       const std::int64_t k = index.integer();
-      if (k >= 0 && static_cast<std::uint64_t>(k) < batch_size) v.rejected[static_cast<std::size_t>(k)] = true;
+      if (k >= 0 && static_cast<std::uint64_t>(k) < batch_size) v.rejected[static_cast<std::size_t>(k)] = 1;
     }
     return v;
   }

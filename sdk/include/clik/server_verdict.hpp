@@ -1,6 +1,7 @@
 // What a 2xx response body says about the events of the batch it answers.
 #pragma once
 #include <cstddef>
+#include <cstdint>
 #include <string_view>
 #include <vector>
 
@@ -8,7 +9,7 @@ namespace clik {
 
 struct ServerVerdict {
   bool all_rejected = false;             // {"success": false, ...} without a rejected list
-  std::vector<bool> rejected;            // per sent index: {"rejected":[{"index":i,"reason":..}]}
+  std::vector<std::uint8_t> rejected;    // per sent index, 0/1 (vector<bool> costs wasm code): {"rejected":[{"index":i,"reason":..}]}
 };
 
 // Parses the ingest function's result. Bodies that are not JSON objects
