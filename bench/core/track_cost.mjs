@@ -53,6 +53,7 @@ function jsBaseline(n) {
 // trackClick, and every flush the shim would do: pollBatch + onResult(200).
 function wasmTrack(n, c, persist) {
   let sink = 0;
+  let last = 0;
   for (let i = 0; i < n; i++) {
     const now = T0 + i;
     if (c.trackClick(now, targets[i & 7]) === 1) {
@@ -60,7 +61,16 @@ function wasmTrack(n, c, persist) {
       sink += body.length;
       c.onResult(c.requestId(), now, 200, '', '');
     }
-    if (persist === 'every' || (persist === 'dirty' && c.dirty())) sink += c.snapshot().length;
+    if (persist === 'full') {
+      sink += c.snapshot().length;
+    } else if (persist === 'incremental') {
+      // What js/src/persistence.mjs does per write: only the new events, and
+      // the floor below which written chunks can be deleted.
+      const mark = c.persistMark();
+      if (mark > last) sink += c.snapshotSince(last).length;
+      last = mark;
+      sink += c.heldFloor();
+    }
   }
   return sink;
 }
@@ -92,8 +102,8 @@ const base = measure(jsBaseline);
 rows.push(['pure JS: push an object, JSON.stringify every 20 (baseline)', base]);
 const withCore = (persist) => (n) => { const c = newCore(); const s = wasmTrack(n, c, persist); c.delete(); return s; };
 rows.push(['WASM trackClick + pollBatch/onResult of every flush', measure(withCore('none'))]);
-rows.push(['… + snapshot() after every call (shim persists every change)', measure(withCore('every'))]);
-rows.push(['… + snapshot() only when dirty() (same as above: every call dirties)', measure(withCore('dirty'))]);
+rows.push(['… + snapshotSince(mark) + heldFloor() after every call (incremental persistence, as the shim does)', measure(withCore('incremental'))]);
+rows.push(['… + a full snapshot() after every call (the shim\'s persistence before it was incremental)', measure(withCore('full'))]);
 const snapN = Math.max(1, N / 10);
 for (const queued of [10, 20]) {
   let best = Infinity;

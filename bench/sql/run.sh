@@ -90,8 +90,11 @@ done
 q -c "INSERT INTO public.user_code_ownership (user_id, user_code) VALUES
         ('00000000-0000-0000-0000-00000000b0b0', 'card_hot'), ('00000000-0000-0000-0000-00000000b0b0', 'card_500')"
 # dash_ms CARD -> mean ms of 50 dashboard calls
+# (-M extended: :card reaches the server as a bound parameter, not spliced text)
 dash_ms() {
-  pgbench "$url" -n -c 1 -t 50 -D card="$1" -f "$here/dashboard.pgbench" 2>&1 | sed -n 's/^latency average = \([0-9.]*\) ms/\1/p'
+  local out
+  out=$(pgbench "$url" -n -M extended -c 1 -t 50 -D card="$1" -f "$here/dashboard.pgbench" 2>&1) || { echo "$out" >&2; return 1; }
+  echo "$out" | sed -n 's/^latency average = \([0-9.]*\) ms/\1/p'
 }
 loaded=0
 echo
