@@ -193,7 +193,11 @@ const bundles = await bundlePeers();
 const stub = await startStub(bundles);
 const browser = await launchChromium({ args: ['--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1'] });
 const timing = {};
+let chromiumVersion = '';
 try {
+  const probe = await browser.newPage();
+  chromiumVersion = await probe.evaluate(() => (navigator.userAgent.match(/Chrome\/([\d.]+)/) || [])[1] || '');
+  await probe.close();
   for (const { id } of SDKS) {
     try {
       timing[id] = await runSdk(browser, stub.url, id);
@@ -218,7 +222,7 @@ out.push('');
 const sizeOk = shipped.total.brotli <= TARGET_BROTLI;
 out.push(`Target ≤ 20 KB brotli: **${sizeOk ? 'met' : 'MISSED'}** (${kb(shipped.total.brotli)} KB, ${(shipped.total.brotli / TARGET_BROTLI).toFixed(2)}× the target).`, '');
 
-out.push(`## Main-thread cost per trackClick (Chromium ${browser.version ?? ''}, ${CALLS} calls in bursts of 20, median of ${ROUNDS} rounds)`, '');
+out.push(`## Main-thread cost per trackClick (Chromium ${chromiumVersion}, ${CALLS} calls in bursts of 20, median of ${ROUNDS} rounds)`, '');
 out.push('| SDK | sync µs/call | main-thread µs/call (incl. deferred work) | × baseline | fastest peer ÷ this |', '|---|---:|---:|---:|---:|');
 if (timing.baseline.crashed || timing.clik.crashed) throw new Error(`bench/js: ${JSON.stringify(timing)}`);
 const base = timing.baseline.taskUs;
