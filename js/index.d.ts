@@ -78,7 +78,13 @@ export interface TrackerPorts {
   queueMicrotask?: (fn: () => void) => void;
   /** Fills the array with random bytes (default crypto.getRandomValues). */
   random?: (bytes: Uint8Array) => Uint8Array;
+  /**
+   * Where queues persist (default window.localStorage). Its length/key(i) let a
+   * page find and adopt the queues other tabs of the card left; a store without
+   * them still hands a reload its own queue (named in sessionStorage).
+   */
   localStorage?: Storage | null;
+  /** Session state and the tab's current queue key (default window.sessionStorage). */
   sessionStorage?: Storage | null;
   window?: (EventTarget & object) | null;
   document?: Document | null;
