@@ -146,7 +146,9 @@ export class Persistence {
   writeQueue() {
     const core = this.core;
     const mark = core.persistMark();
-    if (core.heldFloor() > mark) {
+    // Writing a snapshot changes nothing the core holds: one floor serves both uses.
+    const floor = core.heldFloor();
+    if (floor > mark) {
       // Nothing held: leave no key behind.
       core.snapshotSince(mark); // clears dirty()
       for (const c of this.chunks) this.local.remove(this.chunkKey(c.n));
@@ -167,7 +169,6 @@ export class Persistence {
       core.snapshotSince(mark); // events only left: nothing new to write; clears dirty()
     }
     this.mark = mark;
-    const floor = core.heldFloor();
     const kept = [];
     for (const c of this.chunks) (c.upTo < floor ? stale : kept).push(c);
     this.chunks = kept;

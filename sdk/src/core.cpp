@@ -453,16 +453,11 @@ std::string Core::snapshot_since(double mark) {
   std::string out;
   begin_snapshot(out);
   bool first = true;
-  const auto add = [&](const Event& e) {
+  for_each_held([&](const Event& e) {
     if (e.seq <= after) return;
     add_to_snapshot(out, e, first);
     first = false;
-  };
-  if (normal_)
-    for (const auto& e : normal_->events) add(e);
-  for (const auto& b : urgent_)
-    for (const auto& e : b.events) add(e);
-  for (const auto& e : queue_) add(e);
+  });
   end_snapshot(out);
   dirty_ = false;
   return out;
@@ -470,12 +465,7 @@ std::string Core::snapshot_since(double mark) {
 
 double Core::held_floor() const {
   std::uint64_t floor = next_seq_;
-  const auto see = [&](const Event& e) { floor = std::min(floor, e.seq); };
-  if (normal_)
-    for (const auto& e : normal_->events) see(e);
-  for (const auto& b : urgent_)
-    for (const auto& e : b.events) see(e);
-  for (const auto& e : queue_) see(e);
+  for_each_held([&](const Event& e) { floor = std::min(floor, e.seq); });
   return static_cast<double>(floor);
 }
 
@@ -516,9 +506,7 @@ int Core::restore(std::string_view text, double now_ms) {
   // An event already queued or in flight, or seen earlier in the snapshot,
   // is a duplicate: the first copy stays.
   std::vector<std::string_view> known;
-  if (normal_) for (const auto& e : normal_->events) known.push_back(e.id);
-  for (const auto& b : urgent_) for (const auto& e : b.events) known.push_back(e.id);
-  for (const auto& e : queue_) known.push_back(e.id);
+  for_each_held([&](const Event& e) { known.push_back(e.id); });
   const auto known_by_id = stable_order(known.size(), [&](std::uint32_t a, std::uint32_t b) { return known[a] < known[b]; });
   const auto decoded_by_id = stable_order(decoded.size(), [&](std::uint32_t a, std::uint32_t b) { return decoded[a].id < decoded[b].id; });
   std::vector<std::uint8_t> keep(decoded.size(), 0);  // not vector<bool>: its bit code is 0.5 KB of wasm

@@ -87,6 +87,17 @@ class Core {
     std::int64_t retry_at = 0;
   };
 
+  // Every held event, in snapshot order: the normal batch, the urgent
+  // batches, then the queue.
+  template <class F>
+  void for_each_held(F&& f) const {
+    if (normal_)
+      for (const auto& e : normal_->events) f(e);
+    for (const auto& b : urgent_)
+      for (const auto& e : b.events) f(e);
+    for (const auto& e : queue_) f(e);
+  }
+
   int fail(int code, std::string message);
   int check_time(double now_ms, std::int64_t& out);
   int check_can_track(double now_ms, std::int64_t& now);
