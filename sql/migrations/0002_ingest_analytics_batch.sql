@@ -1,43 +1,10 @@
 -- ingest_analytics_batch(events jsonb): the public ingest endpoint
 -- (supabase.rpc('ingest_analytics_batch', { events })). Safe to re-apply.
 
--- One validated event, as the ingest function passes it between its statements.
-DO $$
-BEGIN
-  IF NOT EXISTS (SELECT 1 FROM pg_catalog.pg_type t JOIN pg_catalog.pg_namespace n ON n.oid = t.typnamespace
-                 WHERE n.nspname = 'analytics' AND t.typname = 'parsed_event') THEN
-    CREATE TYPE analytics.parsed_event AS (
-      idx integer,              -- 0-based position in the payload
-      kind text,                -- 'session' | 'page_view' | 'click'
-      event_id uuid,            -- data.eventId, or a random one when absent
-      session_id text,
-      user_code text,
-      share_code text,          -- NULL when absent
-      contact_id text,          -- NULL when absent or ''
-      occurred_at timestamptz,
-      page_type text,
-      click_target text,
-      click_category text,
-      user_agent text,
-      referrer text,
-      reason text,              -- NULL = valid; otherwise why it was rejected
-      dup boolean               -- repeats an earlier event of the same payload
-    );
-  END IF;
-END
-$$;
-
--- A rollup bucket a session counts in for the first time (see analytics.sessions.seen).
-DO $$
-BEGIN
-
-  IF NOT EXISTS (SELECT 1 FROM pg_catalog.pg_type t JOIN pg_catalog.pg_namespace n ON n.oid = t.typnamespace
-                 WHERE n.nspname = 'analytics' AND t.typname = 'mark') THEN
-    CREATE TYPE analytics.mark AS (
-      session_id text, day date, kind "char", item text, user_code text, share_code text, contact_id text);
-  END IF;
-END
-$$;
+-- Types of an earlier version, which passed events between statements in arrays;
+-- the ingest is one statement now.
+DROP TYPE IF EXISTS analytics.parsed_event;
+DROP TYPE IF EXISTS analytics.mark;
 
 -- The seed's click rule, used when an event carries no clickCategory.
 -- Who may call: anyone (pure function of its argument, touches no data).
@@ -83,6 +50,96 @@ REVOKE ALL ON FUNCTION analytics.raise_http(integer, text, text, text, text, int
 COMMENT ON FUNCTION analytics.raise_http(integer, text, text, text, text, integer) IS
   'Raises SQLSTATE PGRST so PostgREST answers with the given HTTP status and headers. Internal: not executable by API roles.';
 
+-- Is s a UUID in the canonical 8-4-4-4-12 hex form (what uuid_in surely accepts)?
+-- Byte checks, no regex and no translate(): this runs for every event, and both of
+-- those walk the string character by character (4x slower, measured). STABLE, not
+-- IMMUTABLE, only because textsend() is: that keeps it inlined into the caller.
+-- Who may call: anyone (pure function of its argument).
+CREATE OR REPLACE FUNCTION analytics.is_canonical_uuid(s text)
+RETURNS boolean
+LANGUAGE sql STABLE PARALLEL SAFE
+RETURN pg_catalog.octet_length(s) = 36 AND s LIKE '________-____-____-____-____________'
+   -- every byte a hex digit or '-' ...
+   AND pg_catalog.octet_length(pg_catalog.btrim(pg_catalog.textsend(s),
+         '\x303132333435363738396162636465664142434445462d'::bytea)) = 0
+   -- ... and exactly the four dashes placed above
+   AND pg_catalog.octet_length(pg_catalog.replace(s, '-', '')) = 32;
+
+-- Why one event is rejected, or NULL when it is valid: the authoritative list of
+-- checks, in the order they are reported (the first failing one is the reason).
+-- The ingest's fast path (its type and value checks) is never looser, so it calls
+-- this only for events that may be invalid.
+-- Who may call: only ingest_analytics_batch (no EXECUTE for API roles); it reads
+-- nothing but user_code_ownership, for the registered-card check.
+CREATE OR REPLACE FUNCTION analytics.event_rejection(event jsonb, lo_ms numeric, hi_ms numeric, cfg analytics.settings)
+RETURNS text
+LANGUAGE sql STABLE
+SET search_path = ''
+AS $$
+  SELECT
+    CASE
+      WHEN f.t_event <> 'object' THEN 'event must be a JSON object'
+      WHEN f.t_kind IS DISTINCT FROM 'string' THEN 'type must be a string'
+      WHEN f.kind NOT IN ('session', 'page_view', 'click') THEN 'unknown type'
+      WHEN f.t_data IS DISTINCT FROM 'object' THEN 'data must be a JSON object'
+      WHEN f.t_sid IS DISTINCT FROM 'string' OR f.session_id = '' THEN 'sessionId must be a non-empty string'
+      WHEN pg_catalog.length(f.session_id) > cfg.max_id_length THEN 'sessionId longer than ' || cfg.max_id_length
+      WHEN f.t_code IS DISTINCT FROM 'string' OR f.user_code = '' THEN 'userCode must be a non-empty string'
+      WHEN pg_catalog.length(f.user_code) > cfg.max_code_length THEN 'userCode longer than ' || cfg.max_code_length
+      WHEN f.t_share NOT IN ('string', 'null') THEN 'shareCode must be a string'
+      WHEN pg_catalog.length(f.share_code) > cfg.max_code_length THEN 'shareCode longer than ' || cfg.max_code_length
+      WHEN f.t_contact NOT IN ('string', 'null') THEN 'contactId must be a string'
+      WHEN pg_catalog.length(f.contact_id) > cfg.max_id_length THEN 'contactId longer than ' || cfg.max_id_length
+      WHEN f.t_event_id NOT IN ('string', 'null')
+        OR (f.t_event_id = 'string' AND NOT analytics.is_canonical_uuid(f.event_id))
+        THEN 'eventId must be a UUID string'
+      WHEN pg_catalog.jsonb_typeof(f.ts) IS DISTINCT FROM 'number'
+        THEN 'timestamp must be a number (milliseconds since the epoch)'
+      WHEN f.ts::numeric < lo_ms OR f.ts::numeric > hi_ms
+        THEN pg_catalog.format('timestamp outside the accepted window (%s back, %s ahead of the server clock)',
+                               cfg.max_event_age, cfg.max_clock_skew)
+      WHEN f.t_ua NOT IN ('string', 'null') THEN 'userAgent must be a string'
+      WHEN pg_catalog.length(f.user_agent) > cfg.max_text_length THEN 'userAgent longer than ' || cfg.max_text_length
+      WHEN f.t_ref NOT IN ('string', 'null') THEN 'referrer must be a string'
+      WHEN pg_catalog.length(f.referrer) > cfg.max_text_length THEN 'referrer longer than ' || cfg.max_text_length
+      WHEN f.kind = 'page_view' AND (f.t_page IS DISTINCT FROM 'string' OR f.page_type = '')
+        THEN 'pageType must be a non-empty string'
+      WHEN f.kind = 'page_view' AND pg_catalog.length(f.page_type) > cfg.max_code_length
+        THEN 'pageType longer than ' || cfg.max_code_length
+      WHEN f.kind = 'click' AND (f.t_target IS DISTINCT FROM 'string' OR f.click_target = '')
+        THEN 'clickTarget must be a non-empty string'
+      WHEN f.kind = 'click' AND pg_catalog.length(f.click_target) > cfg.max_target_length
+        THEN 'clickTarget longer than ' || cfg.max_target_length
+      WHEN f.kind = 'click' AND f.t_cat NOT IN ('string', 'null') THEN 'clickCategory must be a string'
+      WHEN f.kind = 'click' AND pg_catalog.length(f.click_category) > cfg.max_code_length
+        THEN 'clickCategory longer than ' || cfg.max_code_length
+      WHEN cfg.require_registered_user_code AND NOT EXISTS (
+             SELECT 1 FROM public.user_code_ownership AS o WHERE o.user_code = f.user_code)
+        THEN 'unknown userCode'
+    END
+  FROM (SELECT event AS e) AS t
+  CROSS JOIN LATERAL (SELECT CASE WHEN pg_catalog.jsonb_typeof(t.e) = 'object' THEN t.e -> 'data' END AS d OFFSET 0) AS x
+  CROSS JOIN LATERAL (SELECT
+           pg_catalog.jsonb_typeof(t.e) AS t_event,
+           pg_catalog.jsonb_typeof(t.e -> 'type') AS t_kind, t.e ->> 'type' AS kind,
+           pg_catalog.jsonb_typeof(x.d) AS t_data,
+           coalesce(x.d -> 'timestamp', t.e -> 'timestamp') AS ts,
+           pg_catalog.jsonb_typeof(x.d -> 'sessionId') AS t_sid, x.d ->> 'sessionId' AS session_id,
+           pg_catalog.jsonb_typeof(x.d -> 'userCode') AS t_code, x.d ->> 'userCode' AS user_code,
+           coalesce(pg_catalog.jsonb_typeof(x.d -> 'shareCode'), 'null') AS t_share, x.d ->> 'shareCode' AS share_code,
+           coalesce(pg_catalog.jsonb_typeof(x.d -> 'contactId'), 'null') AS t_contact, x.d ->> 'contactId' AS contact_id,
+           coalesce(pg_catalog.jsonb_typeof(x.d -> 'eventId'), 'null') AS t_event_id, x.d ->> 'eventId' AS event_id,
+           coalesce(pg_catalog.jsonb_typeof(x.d -> 'userAgent'), 'null') AS t_ua, x.d ->> 'userAgent' AS user_agent,
+           coalesce(pg_catalog.jsonb_typeof(x.d -> 'referrer'), 'null') AS t_ref, x.d ->> 'referrer' AS referrer,
+           pg_catalog.jsonb_typeof(x.d -> 'pageType') AS t_page, x.d ->> 'pageType' AS page_type,
+           pg_catalog.jsonb_typeof(x.d -> 'clickTarget') AS t_target, x.d ->> 'clickTarget' AS click_target,
+           coalesce(pg_catalog.jsonb_typeof(x.d -> 'clickCategory'), 'null') AS t_cat, x.d ->> 'clickCategory' AS click_category
+      OFFSET 0) AS f
+$$;
+REVOKE ALL ON FUNCTION analytics.event_rejection(jsonb, numeric, numeric, analytics.settings) FROM PUBLIC;
+COMMENT ON FUNCTION analytics.event_rejection(jsonb, numeric, numeric, analytics.settings) IS
+  'Reason an event is rejected (NULL = valid); every check and its message. Internal: called by ingest_analytics_batch.';
+
 -- ---------------------------------------------------------------------------
 -- Who may call: anon and authenticated (any browser showing a share page), through
 -- Supabase RPC. Why it is safe although SECURITY DEFINER (it must write tables the
@@ -95,9 +152,10 @@ COMMENT ON FUNCTION analytics.raise_http(integer, text, text, text, text, intege
 --    the server clock, a payload is bounded (analytics.settings), and callers are
 --    rate limited per client IP and per userCode (HTTP 429 with Retry-After);
 --  * optional: userCode must be a registered card (settings.require_registered_user_code).
--- Set-based: one statement per step for the whole batch. Lock order is fixed
--- (rate-limit rows, raw rows, session rows by session_id, rollup rows by key,
--- rollups sharded by backend), so concurrent writers never deadlock.
+-- Set-based: after the whole-payload checks, the batch is one SQL statement (a chain
+-- of CTEs, one INSERT per table). Lock order is fixed (rate-limit rows, raw rows,
+-- session rows by session_id, rollup rows by key, rollups sharded by backend), so
+-- concurrent writers never deadlock.
 -- ---------------------------------------------------------------------------
 CREATE OR REPLACE FUNCTION public.ingest_analytics_batch(events jsonb)
 RETURNS json
@@ -105,7 +163,7 @@ LANGUAGE plpgsql
 SECURITY DEFINER
 SET search_path = ''
 -- Its statements depend on variables only through values, never through plan shape:
--- generic plans avoid re-planning the large validation query on every call.
+-- generic plans avoid re-planning the large ingest statement on every call.
 SET plan_cache_mode = force_generic_plan
 AS $$
 DECLARE
@@ -116,16 +174,9 @@ DECLARE
   hi_ms numeric;
   v_client_ip text;
   v_rate_window timestamptz;
-  limited_key text;
-  parsed analytics.parsed_event[];
-  n_sessions integer;
-  n_page_views integer;
-  n_clicks integer;
-  fresh analytics.parsed_event[];
-  marks analytics.mark[] := '{}'::analytics.mark[];
+  v_retry_after integer;
   v_min_day date;
-  n_valid integer;
-  rejected json;
+  result json;
 BEGIN
   SELECT s.* INTO cfg FROM analytics.settings AS s WHERE s.singleton;
 
@@ -150,164 +201,139 @@ BEGIN
 
   lo_ms := pg_catalog.date_part('epoch', pg_catalog.now() - cfg.max_event_age)::numeric * 1000;
   hi_ms := pg_catalog.date_part('epoch', pg_catalog.now() + cfg.max_clock_skew)::numeric * 1000;
-
-  -- Validate every event in one pass. The first failing check gives the reason.
-  -- Each field is extracted once per event (the OFFSET 0 subqueries are evaluated per
-  -- row, not inlined into every reference), then checked in order.
-  WITH typed AS (
-    SELECT (t.o - 1)::integer AS idx, f.kind,
-           CASE WHEN c.reason IS NULL THEN coalesce(f.event_id::uuid, pg_catalog.gen_random_uuid()) END AS event_id,
-           f.session_id, f.user_code, f.share_code,
-           nullif(f.contact_id, '') AS contact_id,
-           CASE WHEN c.reason IS NULL THEN pg_catalog.to_timestamp(f.ts::numeric / 1000) END AS occurred_at,
-           CASE WHEN f.kind = 'page_view' THEN f.page_type END AS page_type,
-           CASE WHEN f.kind = 'click' THEN f.click_target END AS click_target,
-           CASE WHEN f.kind = 'click' AND c.reason IS NULL
-                THEN coalesce(nullif(f.click_category, ''), analytics.default_click_category(f.click_target)) END
-             AS click_category,
-           CASE WHEN f.kind = 'session' THEN f.user_agent END AS user_agent,
-           CASE WHEN f.kind = 'session' THEN f.referrer END AS referrer,
-           c.reason
-    FROM pg_catalog.jsonb_array_elements(events) WITH ORDINALITY AS t(e, o)
-    CROSS JOIN LATERAL (SELECT CASE WHEN pg_catalog.jsonb_typeof(t.e) = 'object' THEN t.e -> 'data' END AS d OFFSET 0) AS x
-    CROSS JOIN LATERAL (SELECT
-           pg_catalog.jsonb_typeof(t.e) AS t_event,
-           pg_catalog.jsonb_typeof(t.e -> 'type') AS t_kind, t.e ->> 'type' AS kind,
-           pg_catalog.jsonb_typeof(x.d) AS t_data,
-           coalesce(x.d -> 'timestamp', t.e -> 'timestamp') AS ts,
-           pg_catalog.jsonb_typeof(x.d -> 'sessionId') AS t_sid, x.d ->> 'sessionId' AS session_id,
-           pg_catalog.jsonb_typeof(x.d -> 'userCode') AS t_code, x.d ->> 'userCode' AS user_code,
-           coalesce(pg_catalog.jsonb_typeof(x.d -> 'shareCode'), 'null') AS t_share, x.d ->> 'shareCode' AS share_code,
-           coalesce(pg_catalog.jsonb_typeof(x.d -> 'contactId'), 'null') AS t_contact, x.d ->> 'contactId' AS contact_id,
-           coalesce(pg_catalog.jsonb_typeof(x.d -> 'eventId'), 'null') AS t_event_id, x.d ->> 'eventId' AS event_id,
-           coalesce(pg_catalog.jsonb_typeof(x.d -> 'userAgent'), 'null') AS t_ua, x.d ->> 'userAgent' AS user_agent,
-           coalesce(pg_catalog.jsonb_typeof(x.d -> 'referrer'), 'null') AS t_ref, x.d ->> 'referrer' AS referrer,
-           pg_catalog.jsonb_typeof(x.d -> 'pageType') AS t_page, x.d ->> 'pageType' AS page_type,
-           pg_catalog.jsonb_typeof(x.d -> 'clickTarget') AS t_target, x.d ->> 'clickTarget' AS click_target,
-           coalesce(pg_catalog.jsonb_typeof(x.d -> 'clickCategory'), 'null') AS t_cat, x.d ->> 'clickCategory' AS click_category
-      OFFSET 0) AS f
-    CROSS JOIN LATERAL (SELECT
-      CASE
-        WHEN f.t_event <> 'object' THEN 'event must be a JSON object'
-        WHEN f.t_kind IS DISTINCT FROM 'string' THEN 'type must be a string'
-        WHEN f.kind NOT IN ('session', 'page_view', 'click') THEN 'unknown type'
-        WHEN f.t_data IS DISTINCT FROM 'object' THEN 'data must be a JSON object'
-        WHEN f.t_sid IS DISTINCT FROM 'string' OR f.session_id = '' THEN 'sessionId must be a non-empty string'
-        WHEN pg_catalog.length(f.session_id) > cfg.max_id_length THEN 'sessionId longer than ' || cfg.max_id_length
-        WHEN f.t_code IS DISTINCT FROM 'string' OR f.user_code = '' THEN 'userCode must be a non-empty string'
-        WHEN pg_catalog.length(f.user_code) > cfg.max_code_length THEN 'userCode longer than ' || cfg.max_code_length
-        WHEN f.t_share NOT IN ('string', 'null') THEN 'shareCode must be a string'
-        WHEN pg_catalog.length(f.share_code) > cfg.max_code_length THEN 'shareCode longer than ' || cfg.max_code_length
-        WHEN f.t_contact NOT IN ('string', 'null') THEN 'contactId must be a string'
-        WHEN pg_catalog.length(f.contact_id) > cfg.max_id_length THEN 'contactId longer than ' || cfg.max_id_length
-        WHEN f.t_event_id NOT IN ('string', 'null')
-          OR (f.t_event_id = 'string'
-              -- the canonical 8-4-4-4-12 hex form (translate: much cheaper than a regex)
-              AND pg_catalog.translate(f.event_id, '0123456789abcdefABCDEF', '0000000000000000000000')
-                  <> '00000000-0000-0000-0000-000000000000')
-          THEN 'eventId must be a UUID string'
-        WHEN pg_catalog.jsonb_typeof(f.ts) IS DISTINCT FROM 'number'
-          THEN 'timestamp must be a number (milliseconds since the epoch)'
-        WHEN f.ts::numeric < lo_ms OR f.ts::numeric > hi_ms
-          THEN pg_catalog.format('timestamp outside the accepted window (%s back, %s ahead of the server clock)',
-                                 cfg.max_event_age, cfg.max_clock_skew)
-        WHEN f.t_ua NOT IN ('string', 'null') THEN 'userAgent must be a string'
-        WHEN pg_catalog.length(f.user_agent) > cfg.max_text_length THEN 'userAgent longer than ' || cfg.max_text_length
-        WHEN f.t_ref NOT IN ('string', 'null') THEN 'referrer must be a string'
-        WHEN pg_catalog.length(f.referrer) > cfg.max_text_length THEN 'referrer longer than ' || cfg.max_text_length
-        WHEN f.kind = 'page_view' AND (f.t_page IS DISTINCT FROM 'string' OR f.page_type = '')
-          THEN 'pageType must be a non-empty string'
-        WHEN f.kind = 'page_view' AND pg_catalog.length(f.page_type) > cfg.max_code_length
-          THEN 'pageType longer than ' || cfg.max_code_length
-        WHEN f.kind = 'click' AND (f.t_target IS DISTINCT FROM 'string' OR f.click_target = '')
-          THEN 'clickTarget must be a non-empty string'
-        WHEN f.kind = 'click' AND pg_catalog.length(f.click_target) > cfg.max_target_length
-          THEN 'clickTarget longer than ' || cfg.max_target_length
-        WHEN f.kind = 'click' AND f.t_cat NOT IN ('string', 'null') THEN 'clickCategory must be a string'
-        WHEN f.kind = 'click' AND pg_catalog.length(f.click_category) > cfg.max_code_length
-          THEN 'clickCategory longer than ' || cfg.max_code_length
-        WHEN cfg.require_registered_user_code AND NOT EXISTS (
-               SELECT 1 FROM public.user_code_ownership AS o WHERE o.user_code = f.user_code)
-          THEN 'unknown userCode'
-      END AS reason
-      OFFSET 0) AS c
-  ), numbered AS (
-    SELECT y.*, y.reason IS NULL AND pg_catalog.row_number() OVER (
-                  PARTITION BY y.event_id, y.occurred_at ORDER BY y.idx) > 1 AS dup
-    FROM typed AS y
-  )
-  SELECT pg_catalog.array_agg(ROW(y.idx, y.kind, y.event_id, y.session_id, y.user_code, y.share_code, y.contact_id,
-                                  y.occurred_at, y.page_type, y.click_target, y.click_category, y.user_agent,
-                                  y.referrer, y.reason, y.dup)::analytics.parsed_event ORDER BY y.idx)
-  INTO parsed
-  FROM numbered AS y;
-
-  SELECT pg_catalog.count(*)::integer INTO n_valid FROM pg_catalog.unnest(parsed) AS p WHERE p.reason IS NULL;
-
-  -- Rate limits: per client IP (first x-forwarded-for entry; the deployment's proxy
-  -- must set it) in calls, per userCode in events. Counters are sharded per backend.
+  -- rollup and rate-limit rows are sharded per backend (see settings.rollup_shards)
   v_shard := (pg_catalog.pg_backend_pid() % cfg.rollup_shards)::smallint;
+  v_min_day := ((pg_catalog.now() - cfg.max_event_age) AT TIME ZONE 'UTC')::date;
   IF cfg.rate_limit_ip_calls IS NOT NULL OR cfg.rate_limit_user_code_events IS NOT NULL THEN
+    -- first x-forwarded-for entry; the deployment's proxy must set it
     v_client_ip := nullif(pg_catalog.btrim(pg_catalog.split_part(
                    nullif(pg_catalog.current_setting('request.headers', true), '')::json ->> 'x-forwarded-for',
                    ',', 1)), '');
     v_rate_window := pg_catalog.to_timestamp(
                      pg_catalog.floor(pg_catalog.date_part('epoch', pg_catalog.now()) / cfg.rate_window_seconds)
                      * cfg.rate_window_seconds);
-    WITH wanted AS (
-      SELECT 'ip:' || v_client_ip AS key, 1::bigint AS cost, cfg.rate_limit_ip_calls::bigint AS lim
-      WHERE v_client_ip IS NOT NULL AND cfg.rate_limit_ip_calls IS NOT NULL
-      UNION ALL
-      SELECT 'code:' || p.user_code, pg_catalog.count(*), cfg.rate_limit_user_code_events::bigint
-      FROM pg_catalog.unnest(parsed) AS p
-      WHERE p.reason IS NULL AND cfg.rate_limit_user_code_events IS NOT NULL
-      GROUP BY p.user_code
-    ), used AS (
-      SELECT w.key, w.cost, w.lim,
-             coalesce((SELECT pg_catalog.sum(c.hits) FROM analytics.rate_limit_counters AS c
-                       WHERE c.key = w.key AND c.window_start = v_rate_window), 0) AS hits
-      FROM wanted AS w
-    ), bumped AS (
-      INSERT INTO analytics.rate_limit_counters AS c (key, window_start, shard, hits)
-      SELECT u.key, v_rate_window, v_shard, u.cost FROM used AS u
-      WHERE NOT EXISTS (SELECT 1 FROM used AS x WHERE x.hits + x.cost > x.lim)
-      ORDER BY u.key
-      ON CONFLICT ON CONSTRAINT rate_limit_counters_pkey DO UPDATE SET hits = c.hits + excluded.hits
-      RETURNING c.key
-    )
-    SELECT u.key INTO limited_key FROM used AS u WHERE u.hits + u.cost > u.lim ORDER BY u.key LIMIT 1;
-
-    IF limited_key IS NOT NULL THEN
-      PERFORM analytics.raise_http(429, 'rate_limited', 'too many analytics requests',
-        pg_catalog.format('limit reached for %s', limited_key), 'retry after the Retry-After delay',
-        -- whole seconds until the window ends, rounded up (never 0: "retry now" would spin)
-        GREATEST(1, pg_catalog.ceil(pg_catalog.date_part('epoch',
-          v_rate_window + pg_catalog.make_interval(secs => cfg.rate_window_seconds) - pg_catalog.now()))::integer));
-    END IF;
+    -- whole seconds until the window ends, rounded up (never 0: "retry now" would spin)
+    v_retry_after := GREATEST(1, pg_catalog.ceil(pg_catalog.date_part('epoch',
+                       v_rate_window + pg_catalog.make_interval(secs => cfg.rate_window_seconds) - pg_catalog.now()))::integer);
   END IF;
 
-  -- Raw inserts: one statement, one INSERT per type, each in event_id order; a retried
-  -- event hits the dedupe key and is skipped. Only what was really inserted ("fresh",
-  -- rebuilt from RETURNING, no join) drives the counters and rollups.
-  WITH valid AS MATERIALIZED (
-    SELECT p.* FROM pg_catalog.unnest(parsed) AS p WHERE p.reason IS NULL AND NOT p.dup
+  -- The whole ingest is one statement: each step a CTE that reads the step before,
+  -- so the batch is parsed once and no intermediate result is copied into arrays.
+  -- Order of work (and so of row locks, identical in every backend): rate-limit rows
+  -- (the gate every insert waits for), raw rows in event_id order, session rows in
+  -- session_id order, then each rollup's rows in key order.
+  WITH checked AS MATERIALIZED (
+    -- Validate every event in one pass; each field is extracted once per event (OFFSET 0
+    -- keeps the subqueries from being inlined into every reference). The fast path is one
+    -- boolean per event: every field's JSON type, then the value checks on the extracted
+    -- text. Only events that fail it go to analytics.event_rejection, which names the
+    -- first failing check (the fast path is never looser than it).
+    SELECT (t.o - 1)::integer AS idx, f.*,
+      CASE
+        WHEN (pg_catalog.jsonb_typeof(t.e) = 'object' AND pg_catalog.jsonb_typeof(t.e -> 'type') = 'string'
+              AND pg_catalog.jsonb_typeof(x.d) = 'object'
+              AND pg_catalog.jsonb_typeof(x.d -> 'sessionId') = 'string'
+              AND pg_catalog.jsonb_typeof(x.d -> 'userCode') = 'string'
+              AND pg_catalog.jsonb_typeof(coalesce(x.d -> 'timestamp', t.e -> 'timestamp')) = 'number'
+              AND coalesce(pg_catalog.jsonb_typeof(x.d -> 'shareCode'), 'null') IN ('string', 'null')
+              AND coalesce(pg_catalog.jsonb_typeof(x.d -> 'contactId'), 'null') IN ('string', 'null')
+              AND coalesce(pg_catalog.jsonb_typeof(x.d -> 'eventId'), 'null') IN ('string', 'null')
+              AND coalesce(pg_catalog.jsonb_typeof(x.d -> 'userAgent'), 'null') IN ('string', 'null')
+              AND coalesce(pg_catalog.jsonb_typeof(x.d -> 'referrer'), 'null') IN ('string', 'null')
+              AND (f.kind <> 'page_view' OR pg_catalog.jsonb_typeof(x.d -> 'pageType') = 'string')
+              AND (f.kind <> 'click' OR (pg_catalog.jsonb_typeof(x.d -> 'clickTarget') = 'string'
+                   AND coalesce(pg_catalog.jsonb_typeof(x.d -> 'clickCategory'), 'null') IN ('string', 'null'))))
+             IS NOT TRUE
+          THEN analytics.event_rejection(t.e, lo_ms, hi_ms, cfg)
+        WHEN f.kind IN ('session', 'page_view', 'click')
+         AND f.session_id <> '' AND pg_catalog.length(f.session_id) <= cfg.max_id_length
+         AND f.user_code <> '' AND pg_catalog.length(f.user_code) <= cfg.max_code_length
+         AND coalesce(pg_catalog.length(f.share_code) <= cfg.max_code_length, true)
+         AND coalesce(pg_catalog.length(f.contact_id) <= cfg.max_id_length, true)
+         AND (f.event_id IS NULL OR analytics.is_canonical_uuid(f.event_id))
+         AND f.ts::numeric BETWEEN lo_ms AND hi_ms
+         AND coalesce(pg_catalog.length(f.user_agent) <= cfg.max_text_length, true)
+         AND coalesce(pg_catalog.length(f.referrer) <= cfg.max_text_length, true)
+         AND (f.kind <> 'page_view' OR (f.page_type <> '' AND pg_catalog.length(f.page_type) <= cfg.max_code_length))
+         AND (f.kind <> 'click' OR (f.click_target <> '' AND pg_catalog.length(f.click_target) <= cfg.max_target_length
+                                   AND coalesce(pg_catalog.length(f.click_category) <= cfg.max_code_length, true)))
+         AND (NOT cfg.require_registered_user_code
+              OR EXISTS (SELECT 1 FROM public.user_code_ownership AS o WHERE o.user_code = f.user_code))
+          THEN NULL
+        ELSE analytics.event_rejection(t.e, lo_ms, hi_ms, cfg)
+      END AS reason
+    FROM pg_catalog.jsonb_array_elements(events) WITH ORDINALITY AS t(e, o)
+    CROSS JOIN LATERAL (SELECT t.e -> 'data' AS d OFFSET 0) AS x
+    CROSS JOIN LATERAL (SELECT
+           t.e ->> 'type' AS kind,
+           coalesce(x.d ->> 'timestamp', t.e ->> 'timestamp') AS ts,
+           x.d ->> 'sessionId' AS session_id, x.d ->> 'userCode' AS user_code,
+           x.d ->> 'shareCode' AS share_code, x.d ->> 'contactId' AS contact_id, x.d ->> 'eventId' AS event_id,
+           x.d ->> 'userAgent' AS user_agent, x.d ->> 'referrer' AS referrer, x.d ->> 'pageType' AS page_type,
+           x.d ->> 'clickTarget' AS click_target, x.d ->> 'clickCategory' AS click_category
+      OFFSET 0) AS f
+  ), rate_wanted AS (
+    -- Rate limits: per client IP in calls, per userCode in (valid) events.
+    SELECT 'ip:' || v_client_ip AS key, 1::bigint AS cost, cfg.rate_limit_ip_calls::bigint AS lim
+    WHERE v_client_ip IS NOT NULL AND cfg.rate_limit_ip_calls IS NOT NULL
+    UNION ALL
+    SELECT 'code:' || c.user_code, pg_catalog.count(*), cfg.rate_limit_user_code_events::bigint
+    FROM checked AS c
+    WHERE c.reason IS NULL AND cfg.rate_limit_user_code_events IS NOT NULL
+    GROUP BY c.user_code
+  ), rate_used AS MATERIALIZED (
+    SELECT w.key, w.cost, w.lim,
+           coalesce((SELECT pg_catalog.sum(r.hits) FROM analytics.rate_limit_counters AS r
+                     WHERE r.key = w.key AND r.window_start = v_rate_window), 0) AS hits
+    FROM rate_wanted AS w
+  ), rate_bumped AS (
+    -- a limited call raises below, which rolls this bump back with everything else
+    INSERT INTO analytics.rate_limit_counters AS r (key, window_start, shard, hits)
+    SELECT u.key, v_rate_window, v_shard, u.cost FROM rate_used AS u
+    ORDER BY u.key
+    ON CONFLICT ON CONSTRAINT rate_limit_counters_pkey DO UPDATE SET hits = r.hits + excluded.hits
+    RETURNING r.key
+  ), gate AS MATERIALIZED (
+    -- one row; every raw insert reads it first, so the limits are checked and bumped
+    -- before anything is stored
+    SELECT (SELECT pg_catalog.count(*) FROM rate_bumped) AS bumped,
+           (SELECT analytics.raise_http(429, 'rate_limited', 'too many analytics requests',
+                     pg_catalog.format('limit reached for %s', u.key), 'retry after the Retry-After delay',
+                     v_retry_after)
+            FROM rate_used AS u WHERE u.hits + u.cost > u.lim ORDER BY u.key LIMIT 1) AS limited
+  ), valid AS MATERIALIZED (
+    SELECT c.kind, coalesce(c.event_id::uuid, pg_catalog.gen_random_uuid()) AS event_id,
+           c.session_id, c.user_code, c.share_code, nullif(c.contact_id, '') AS contact_id,
+           pg_catalog.to_timestamp(c.ts::numeric / 1000) AS occurred_at,
+           c.page_type, c.click_target,
+           CASE WHEN c.kind = 'click'
+                THEN coalesce(nullif(c.click_category, ''), analytics.default_click_category(c.click_target)) END
+             AS click_category,
+           c.user_agent, c.referrer
+    FROM checked AS c CROSS JOIN gate AS g
+    WHERE c.reason IS NULL
   ), ins_s AS (
+    -- Raw inserts, each in event_id order. A retried event (or one repeated in the
+    -- payload) hits the dedupe key and is skipped; only rows really inserted ("fresh",
+    -- from RETURNING) drive the counters and rollups.
     INSERT INTO analytics.session_events AS t (event_id, session_id, user_code, share_code, contact_id,
                                                started_at, user_agent, referrer)
     SELECT v.event_id, v.session_id, v.user_code, v.share_code, v.contact_id, v.occurred_at, v.user_agent, v.referrer
     FROM valid AS v WHERE v.kind = 'session'
     ORDER BY v.event_id
     ON CONFLICT ON CONSTRAINT session_events_dedupe DO NOTHING
-    RETURNING ROW(0, 'session', t.event_id, t.session_id, t.user_code, t.share_code, t.contact_id, t.started_at,
-                  NULL, NULL, NULL, t.user_agent, t.referrer, NULL, false)::analytics.parsed_event AS e
+    RETURNING 'session'::text AS kind, t.event_id, t.session_id, t.user_code, t.share_code, t.contact_id,
+              t.started_at AS occurred_at, NULL::text AS page_type, NULL::text AS click_target,
+              NULL::text AS click_category, t.user_agent, t.referrer
   ), ins_p AS (
     INSERT INTO analytics.page_views AS t (event_id, session_id, user_code, share_code, contact_id, page_type, viewed_at)
     SELECT v.event_id, v.session_id, v.user_code, v.share_code, v.contact_id, v.page_type, v.occurred_at
     FROM valid AS v WHERE v.kind = 'page_view'
     ORDER BY v.event_id
     ON CONFLICT ON CONSTRAINT page_views_dedupe DO NOTHING
-    RETURNING ROW(0, 'page_view', t.event_id, t.session_id, t.user_code, t.share_code, t.contact_id, t.viewed_at,
-                  t.page_type, NULL, NULL, NULL, NULL, NULL, false)::analytics.parsed_event AS e
+    RETURNING 'page_view'::text AS kind, t.event_id, t.session_id, t.user_code, t.share_code, t.contact_id,
+              t.viewed_at AS occurred_at, t.page_type, NULL::text AS click_target, NULL::text AS click_category,
+              NULL::text AS user_agent, NULL::text AS referrer
   ), ins_c AS (
     INSERT INTO analytics.clicks AS t (event_id, session_id, user_code, share_code, contact_id,
                                        click_target, click_category, clicked_at)
@@ -315,157 +341,161 @@ BEGIN
     FROM valid AS v WHERE v.kind = 'click'
     ORDER BY v.event_id
     ON CONFLICT ON CONSTRAINT clicks_dedupe DO NOTHING
-    RETURNING ROW(0, 'click', t.event_id, t.session_id, t.user_code, t.share_code, t.contact_id, t.clicked_at,
-                  NULL, t.click_target, t.click_category, NULL, NULL, NULL, false)::analytics.parsed_event AS e
-  )
-  SELECT coalesce(pg_catalog.array_agg(x.e), '{}'::analytics.parsed_event[])
-  INTO fresh
-  FROM (SELECT ins_s.e FROM ins_s UNION ALL SELECT ins_p.e FROM ins_p UNION ALL SELECT ins_c.e FROM ins_c) AS x;
-
-  SELECT pg_catalog.count(*) FILTER (WHERE p.kind = 'session')::integer,
-         pg_catalog.count(*) FILTER (WHERE p.kind = 'page_view')::integer,
-         pg_catalog.count(*) FILTER (WHERE p.kind = 'click')::integer
-  INTO n_sessions, n_page_views, n_clicks
-  FROM pg_catalog.unnest(fresh) AS p;
-
-  IF pg_catalog.cardinality(fresh) > 0 THEN
-    -- Session counters and "first time in this bucket" marks: one upsert, rows locked in
-    -- session_id order. Attributes come from the session event when the batch has one,
-    -- else from the earliest event. new_marks = wanted entries not yet in seen, decided
-    -- under the row lock, so concurrent batches of one session never count it twice.
-    v_min_day := ((pg_catalog.now() - cfg.max_event_age) AT TIME ZONE 'UTC')::date;
-    WITH entries AS (
-      SELECT p.*, k.kind AS mark_kind,
-             ROW((p.occurred_at AT TIME ZONE 'UTC')::date, k.kind, p.user_code,
-                 coalesce(p.share_code, ''), coalesce(p.contact_id, ''), k.item)::analytics.seen_entry AS entry
-      FROM pg_catalog.unnest(fresh) AS p
-      CROSS JOIN LATERAL (VALUES ('s'::"char", ''), ('p', p.page_type), ('c', p.click_category), ('t', p.click_target)) AS k(kind, item)
-      WHERE k.item IS NOT NULL
-    ), agg AS (
-      -- every event has exactly one 's' entry: counts use those rows. Card attributes:
-      -- the session event's when the batch has one (a session keeps them), else any.
-      SELECT p.session_id,
-             coalesce(pg_catalog.max(p.user_code) FILTER (WHERE p.kind = 'session'), pg_catalog.max(p.user_code)) AS user_code,
-             coalesce(pg_catalog.max(p.share_code) FILTER (WHERE p.kind = 'session'), pg_catalog.max(p.share_code)) AS share_code,
-             coalesce(pg_catalog.max(p.contact_id) FILTER (WHERE p.kind = 'session'), pg_catalog.max(p.contact_id)) AS contact_id,
-             pg_catalog.min(p.occurred_at) AS first_seen,
-             pg_catalog.max(p.occurred_at) AS last_seen,
-             pg_catalog.count(*) FILTER (WHERE p.kind = 'page_view' AND p.mark_kind = 's') AS page_views,
-             pg_catalog.count(*) FILTER (WHERE p.kind = 'click' AND p.mark_kind = 's') AS clicks,
-             pg_catalog.max(p.user_agent) AS user_agent,
-             pg_catalog.max(p.referrer) AS referrer,
-             pg_catalog.array_agg(DISTINCT p.entry) AS want
-      FROM entries AS p
-      GROUP BY p.session_id
-    ), up AS (
-      INSERT INTO analytics.sessions AS s (session_id, user_code, share_code, contact_id, first_seen, last_seen,
-                                           page_views, clicks, user_agent, referrer, seen, new_marks)
-      SELECT a.session_id, a.user_code, a.share_code, a.contact_id, a.first_seen, a.last_seen,
-             a.page_views, a.clicks, a.user_agent, a.referrer, a.want, a.want
-      FROM agg AS a
-      ORDER BY a.session_id
-      ON CONFLICT (session_id) DO UPDATE SET
-        first_seen = LEAST(s.first_seen, excluded.first_seen),
-        last_seen = GREATEST(s.last_seen, excluded.last_seen),
-        page_views = s.page_views + excluded.page_views,
-        clicks = s.clicks + excluded.clicks,
-        user_agent = coalesce(s.user_agent, excluded.user_agent),
-        referrer = coalesce(s.referrer, excluded.referrer),
-        updated_at = pg_catalog.now(),
-        new_marks = ARRAY(SELECT x FROM pg_catalog.unnest(excluded.seen) AS x
-                          EXCEPT SELECT y FROM pg_catalog.unnest(s.seen) AS y),
-        seen = ARRAY(SELECT x FROM pg_catalog.unnest(s.seen) AS x WHERE x.day >= v_min_day
-                     UNION SELECT y FROM pg_catalog.unnest(excluded.seen) AS y)
-      RETURNING s.session_id, s.new_marks
-    )
-    SELECT coalesce(pg_catalog.array_agg(ROW(up.session_id, m.day, m.kind, m.item, m.user_code, m.share_code,
-                                             m.contact_id)::analytics.mark), '{}'::analytics.mark[])
-    INTO marks
-    FROM up CROSS JOIN LATERAL pg_catalog.unnest(up.new_marks) AS m;
-
-    -- Rollups: one upsert each, keys sorted, rows sharded by backend.
-    -- Rollups: one statement, one upsert per table, keys sorted, rows sharded by backend.
-    WITH pv AS (
-      SELECT p.user_code, (p.occurred_at AT TIME ZONE 'UTC')::date AS day, coalesce(p.share_code, '') AS share_code,
-             coalesce(p.contact_id, '') AS contact_id, p.kind, p.page_type, p.click_target, p.click_category
-      FROM pg_catalog.unnest(fresh) AS p WHERE p.kind IN ('page_view', 'click')
-    ), m AS (
-      SELECT mk.* FROM pg_catalog.unnest(marks) AS mk
-    ), up_sessions AS (
-      INSERT INTO analytics.daily_sessions AS r (user_code, day, share_code, contact_id, shard, sessions)
-      SELECT m.user_code, m.day, m.share_code, m.contact_id, v_shard, pg_catalog.count(*)
-      FROM m WHERE m.kind = 's'
-      GROUP BY 1, 2, 3, 4
-      ORDER BY 1, 2, 3, 4
-      ON CONFLICT ON CONSTRAINT daily_sessions_pkey DO UPDATE SET sessions = r.sessions + excluded.sessions
-    ), up_pages AS (
-      INSERT INTO analytics.daily_page_views AS r (user_code, day, share_code, contact_id, page_type, shard,
-                                                   views, unique_sessions)
-      SELECT x.user_code, x.day, x.share_code, x.contact_id, x.item, v_shard, pg_catalog.sum(x.n), pg_catalog.sum(x.u)
-      FROM (
-        SELECT pv.user_code, pv.day, pv.share_code, pv.contact_id, pv.page_type AS item, 1 AS n, 0 AS u
-        FROM pv WHERE pv.kind = 'page_view'
-        UNION ALL
-        SELECT m.user_code, m.day, m.share_code, m.contact_id, m.item, 0, 1 FROM m WHERE m.kind = 'p'
-      ) AS x
-      GROUP BY 1, 2, 3, 4, 5
-      ORDER BY 1, 2, 3, 4, 5
-      ON CONFLICT ON CONSTRAINT daily_page_views_pkey DO UPDATE SET
-        views = r.views + excluded.views, unique_sessions = r.unique_sessions + excluded.unique_sessions
-    ), up_categories AS (
-      INSERT INTO analytics.daily_click_categories AS r (user_code, day, share_code, contact_id, click_category, shard,
-                                                         clicks, unique_sessions)
-      SELECT x.user_code, x.day, x.share_code, x.contact_id, x.item, v_shard, pg_catalog.sum(x.n), pg_catalog.sum(x.u)
-      FROM (
-        SELECT pv.user_code, pv.day, pv.share_code, pv.contact_id, pv.click_category AS item, 1 AS n, 0 AS u
-        FROM pv WHERE pv.kind = 'click'
-        UNION ALL
-        SELECT m.user_code, m.day, m.share_code, m.contact_id, m.item, 0, 1 FROM m WHERE m.kind = 'c'
-      ) AS x
-      GROUP BY 1, 2, 3, 4, 5
-      ORDER BY 1, 2, 3, 4, 5
-      ON CONFLICT ON CONSTRAINT daily_click_categories_pkey DO UPDATE SET
-        clicks = r.clicks + excluded.clicks, unique_sessions = r.unique_sessions + excluded.unique_sessions
-    )
-    -- A target's category is the one its clicks carry; a target mark's unique session
-    -- goes to the category of that session's first click on it that day.
+    RETURNING 'click'::text AS kind, t.event_id, t.session_id, t.user_code, t.share_code, t.contact_id,
+              t.clicked_at AS occurred_at, NULL::text AS page_type, t.click_target, t.click_category,
+              NULL::text AS user_agent, NULL::text AS referrer
+  ), fresh AS MATERIALIZED (
+    SELECT s.*, (s.occurred_at AT TIME ZONE 'UTC')::date AS day FROM ins_s AS s
+    UNION ALL
+    SELECT p.*, (p.occurred_at AT TIME ZONE 'UTC')::date FROM ins_p AS p
+    UNION ALL
+    SELECT k.*, (k.occurred_at AT TIME ZONE 'UTC')::date FROM ins_c AS k
+  ), buckets AS MATERIALIZED (
+    -- Fresh events per session and rollup bucket: what the seen entries and every
+    -- rollup are computed from (a handful of rows, not one per event).
+    SELECT p.session_id, p.kind, p.day, p.user_code, coalesce(p.share_code, '') AS share_code,
+           coalesce(p.contact_id, '') AS contact_id, coalesce(p.page_type, p.click_category, '') AS item,
+           coalesce(p.click_target, '') AS target, pg_catalog.count(*) AS n, pg_catalog.min(p.occurred_at) AS first_at
+    FROM fresh AS p
+    GROUP BY 1, 2, 3, 4, 5, 6, 7, 8
+  ), wants AS (
+    -- the rollup buckets each session counts in (see sessions.seen): 's' any event,
+    -- 'p' page type, 'c' click category, 't' click target
+    SELECT b.session_id,
+           pg_catalog.array_agg(DISTINCT ROW(b.day, k.kind, b.user_code, b.share_code, b.contact_id, k.item)
+                                         ::analytics.seen_entry) AS want
+    FROM buckets AS b
+    CROSS JOIN LATERAL (VALUES ('s'::"char", ''),
+                               (CASE b.kind WHEN 'page_view' THEN 'p'::"char" WHEN 'click' THEN 'c' END, b.item),
+                               (CASE WHEN b.kind = 'click' THEN 't'::"char" END, b.target)) AS k(kind, item)
+    WHERE k.kind IS NOT NULL
+    GROUP BY b.session_id
+  ), agg AS (
+    -- Session counters. Card attributes: the session event's when the batch has one
+    -- (a session keeps them), else any event's.
+    SELECT p.session_id,
+           coalesce(pg_catalog.max(p.user_code) FILTER (WHERE p.kind = 'session'), pg_catalog.max(p.user_code)) AS user_code,
+           coalesce(pg_catalog.max(p.share_code) FILTER (WHERE p.kind = 'session'), pg_catalog.max(p.share_code)) AS share_code,
+           coalesce(pg_catalog.max(p.contact_id) FILTER (WHERE p.kind = 'session'), pg_catalog.max(p.contact_id)) AS contact_id,
+           pg_catalog.min(p.occurred_at) AS first_seen,
+           pg_catalog.max(p.occurred_at) AS last_seen,
+           pg_catalog.count(*) FILTER (WHERE p.kind = 'page_view') AS page_views,
+           pg_catalog.count(*) FILTER (WHERE p.kind = 'click') AS clicks,
+           pg_catalog.max(p.user_agent) AS user_agent,
+           pg_catalog.max(p.referrer) AS referrer
+    FROM fresh AS p
+    GROUP BY p.session_id
+  ), up AS (
+    -- one upsert, rows locked in session_id order; new_marks = wanted entries not yet
+    -- in seen, decided under the row lock, so concurrent batches of one session never
+    -- count it twice
+    INSERT INTO analytics.sessions AS s (session_id, user_code, share_code, contact_id, first_seen, last_seen,
+                                         page_views, clicks, user_agent, referrer, seen, new_marks)
+    SELECT a.session_id, a.user_code, a.share_code, a.contact_id, a.first_seen, a.last_seen,
+           a.page_views, a.clicks, a.user_agent, a.referrer, w.want, w.want
+    FROM agg AS a JOIN wants AS w ON w.session_id = a.session_id
+    ORDER BY a.session_id
+    ON CONFLICT (session_id) DO UPDATE SET
+      first_seen = LEAST(s.first_seen, excluded.first_seen),
+      last_seen = GREATEST(s.last_seen, excluded.last_seen),
+      page_views = s.page_views + excluded.page_views,
+      clicks = s.clicks + excluded.clicks,
+      user_agent = coalesce(s.user_agent, excluded.user_agent),
+      referrer = coalesce(s.referrer, excluded.referrer),
+      updated_at = pg_catalog.now(),
+      new_marks = ARRAY(SELECT x FROM pg_catalog.unnest(excluded.seen) AS x
+                        EXCEPT SELECT y FROM pg_catalog.unnest(s.seen) AS y),
+      seen = ARRAY(SELECT x FROM pg_catalog.unnest(s.seen) AS x WHERE x.day >= v_min_day
+                   UNION SELECT y FROM pg_catalog.unnest(excluded.seen) AS y)
+    RETURNING s.session_id, s.new_marks
+  ), marks AS MATERIALIZED (
+    SELECT up.session_id, m.* FROM up CROSS JOIN LATERAL pg_catalog.unnest(up.new_marks) AS m
+  ), target_category AS (
+    -- a target mark's unique session goes to the category of that session's first
+    -- click on it that day
+    SELECT DISTINCT ON (b.session_id, b.target, b.day) b.session_id, b.target, b.day, b.item AS click_category
+    FROM buckets AS b WHERE b.kind = 'click'
+    ORDER BY b.session_id, b.target, b.day, b.first_at, b.item
+  ), up_sessions AS (
+    -- Rollups: one upsert per table, keys sorted, rows sharded by backend.
+    INSERT INTO analytics.daily_sessions AS r (user_code, day, share_code, contact_id, shard, sessions)
+    SELECT m.user_code, m.day, m.share_code, m.contact_id, v_shard, pg_catalog.count(*)
+    FROM marks AS m WHERE m.kind = 's'
+    GROUP BY 1, 2, 3, 4
+    ORDER BY 1, 2, 3, 4
+    ON CONFLICT ON CONSTRAINT daily_sessions_pkey DO UPDATE SET sessions = r.sessions + excluded.sessions
+  ), up_pages AS (
+    INSERT INTO analytics.daily_page_views AS r (user_code, day, share_code, contact_id, page_type, shard,
+                                                 views, unique_sessions)
+    SELECT x.user_code, x.day, x.share_code, x.contact_id, x.item, v_shard, pg_catalog.sum(x.n), pg_catalog.sum(x.u)
+    FROM (
+      SELECT b.user_code, b.day, b.share_code, b.contact_id, b.item, b.n, 0 AS u
+      FROM buckets AS b WHERE b.kind = 'page_view'
+      UNION ALL
+      SELECT m.user_code, m.day, m.share_code, m.contact_id, m.item, 0, 1 FROM marks AS m WHERE m.kind = 'p'
+    ) AS x
+    GROUP BY 1, 2, 3, 4, 5
+    ORDER BY 1, 2, 3, 4, 5
+    ON CONFLICT ON CONSTRAINT daily_page_views_pkey DO UPDATE SET
+      views = r.views + excluded.views, unique_sessions = r.unique_sessions + excluded.unique_sessions
+  ), up_categories AS (
+    INSERT INTO analytics.daily_click_categories AS r (user_code, day, share_code, contact_id, click_category, shard,
+                                                       clicks, unique_sessions)
+    SELECT x.user_code, x.day, x.share_code, x.contact_id, x.item, v_shard, pg_catalog.sum(x.n), pg_catalog.sum(x.u)
+    FROM (
+      SELECT b.user_code, b.day, b.share_code, b.contact_id, b.item, b.n, 0 AS u
+      FROM buckets AS b WHERE b.kind = 'click'
+      UNION ALL
+      SELECT m.user_code, m.day, m.share_code, m.contact_id, m.item, 0, 1 FROM marks AS m WHERE m.kind = 'c'
+    ) AS x
+    GROUP BY 1, 2, 3, 4, 5
+    ORDER BY 1, 2, 3, 4, 5
+    ON CONFLICT ON CONSTRAINT daily_click_categories_pkey DO UPDATE SET
+      clicks = r.clicks + excluded.clicks, unique_sessions = r.unique_sessions + excluded.unique_sessions
+  ), up_targets AS (
+    -- a target's category is the one its clicks carry
     INSERT INTO analytics.daily_click_targets AS r (user_code, day, share_code, contact_id, click_target,
                                                     click_category, shard, clicks, unique_sessions)
     SELECT x.user_code, x.day, x.share_code, x.contact_id, x.item, x.category, v_shard,
            pg_catalog.sum(x.n), pg_catalog.sum(x.u)
     FROM (
-      SELECT pv.user_code, pv.day, pv.share_code, pv.contact_id, pv.click_target AS item, pv.click_category AS category,
-             1 AS n, 0 AS u
-      FROM pv WHERE pv.kind = 'click'
+      SELECT b.user_code, b.day, b.share_code, b.contact_id, b.target AS item, b.item AS category, b.n, 0 AS u
+      FROM buckets AS b WHERE b.kind = 'click'
       UNION ALL
-      SELECT m.user_code, m.day, m.share_code, m.contact_id, m.item,
-             (SELECT p.click_category FROM pg_catalog.unnest(fresh) AS p
-              WHERE p.kind = 'click' AND p.session_id = m.session_id AND p.click_target = m.item
-                AND (p.occurred_at AT TIME ZONE 'UTC')::date = m.day
-              ORDER BY p.occurred_at, p.event_id LIMIT 1),
-             0, 1
-      FROM m WHERE m.kind = 't'
+      SELECT m.user_code, m.day, m.share_code, m.contact_id, m.item, tc.click_category, 0, 1
+      FROM marks AS m
+      JOIN target_category AS tc ON tc.session_id = m.session_id AND tc.target = m.item AND tc.day = m.day
+      WHERE m.kind = 't'
     ) AS x
     GROUP BY 1, 2, 3, 4, 5, 6
     ORDER BY 1, 2, 3, 4, 5, 6
     ON CONFLICT ON CONSTRAINT daily_click_targets_pkey DO UPDATE SET
-      clicks = r.clicks + excluded.clicks, unique_sessions = r.unique_sessions + excluded.unique_sessions;
-  END IF;
-
-  SELECT coalesce(pg_catalog.json_agg(pg_catalog.json_build_object('index', p.idx, 'reason', p.reason) ORDER BY p.idx),
-                  '[]'::json)
-  INTO rejected
-  FROM pg_catalog.unnest(parsed) AS p WHERE p.reason IS NOT NULL;
-
-  RETURN pg_catalog.json_build_object(
+      clicks = r.clicks + excluded.clicks, unique_sessions = r.unique_sessions + excluded.unique_sessions
+  ), fresh_counts AS (
+    SELECT pg_catalog.count(*) FILTER (WHERE p.kind = 'session') AS sessions,
+           pg_catalog.count(*) FILTER (WHERE p.kind = 'page_view') AS page_views,
+           pg_catalog.count(*) FILTER (WHERE p.kind = 'click') AS clicks,
+           pg_catalog.count(*) AS total
+    FROM fresh AS p
+  ), outcome AS (
+    SELECT pg_catalog.count(*) FILTER (WHERE c.reason IS NULL) AS valid,
+           coalesce(pg_catalog.json_agg(pg_catalog.json_build_object('index', c.idx, 'reason', c.reason) ORDER BY c.idx)
+                      FILTER (WHERE c.reason IS NOT NULL), '[]'::json) AS rejected
+    FROM checked AS c
+  )
+  SELECT pg_catalog.json_build_object(
     'success', true,
     'processed', n_events,
-    'sessions_inserted', n_sessions,
-    'page_views_inserted', n_page_views,
-    'clicks_inserted', n_clicks,
-    'duplicates', n_valid - pg_catalog.cardinality(fresh),
-    'rejected', rejected
-  );
+    'sessions_inserted', fc.sessions,
+    'page_views_inserted', fc.page_views,
+    'clicks_inserted', fc.clicks,
+    'duplicates', o.valid - fc.total,
+    'rejected', o.rejected)
+  INTO result
+  -- gate: a payload with no valid event is still rate limited
+  FROM fresh_counts AS fc CROSS JOIN outcome AS o CROSS JOIN gate AS g;
+
+  RETURN result;
 END
 $$;
 
