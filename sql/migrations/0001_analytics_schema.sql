@@ -118,30 +118,49 @@ CREATE TABLE IF NOT EXISTS analytics.sessions (
   updated_at timestamptz NOT NULL DEFAULT now()
 );
 
--- seen: which rollup buckets this session already counts in ("unique sessions"):
--- entries (day, kind, user_code, share_code, contact_id, item) with kind
--- 's' any event (daily_sessions), 'p' page type, 'c' click category, 't' click target.
--- Kept on the session row (which the ingest locks anyway), so deciding "first time in
--- this bucket" is atomic under that row lock. Days older than the accepted event window
--- are dropped from it on the next update. new_marks: the entries the last update added
--- (how the ingest learns them through RETURNING; internal).
+-- Which rollup buckets each session already counts in ("unique sessions"): one row
+-- per (session, kind, UTC day, card, share code, contact, item), kind 's' any event
+-- (daily_sessions), 'p' page type, 'c' click category, 't' click target. The ingest
+-- inserts the marks its batch wants with ON CONFLICT DO NOTHING: the rows that really
+-- got inserted are the sessions new in their bucket. The unique index makes that
+-- atomic without locking the session row, so a hot session's row is locked only for
+-- its counter update at the very end of a batch.
+CREATE TABLE IF NOT EXISTS analytics.session_bucket_marks (
+  session_id text NOT NULL,
+  kind "char" NOT NULL,
+  day date NOT NULL,
+  user_code text NOT NULL,
+  share_code text NOT NULL,
+  contact_id text NOT NULL,
+  item text NOT NULL,
+  PRIMARY KEY (session_id, kind, day, user_code, share_code, contact_id, item)
+);
+
+-- Upgrade: earlier versions kept the marks in arrays on the session row (sessions.seen,
+-- of type analytics.seen_entry; before that text[], before that a session_marks table).
+-- Carry them over, then drop what held them.
 DO $$
 BEGIN
-  IF NOT EXISTS (SELECT 1 FROM pg_catalog.pg_type t JOIN pg_catalog.pg_namespace n ON n.oid = t.typnamespace
-                 WHERE n.nspname = 'analytics' AND t.typname = 'seen_entry') THEN
-    CREATE TYPE analytics.seen_entry AS (
-      day date, kind "char", user_code text, share_code text, contact_id text, item text);
+  IF pg_catalog.to_regclass('analytics.session_marks') IS NOT NULL THEN
+    DROP TABLE analytics.session_marks;
   END IF;
-  -- an early development version kept these as text[]
   IF EXISTS (SELECT 1 FROM information_schema.columns WHERE table_schema = 'analytics' AND table_name = 'sessions'
-               AND column_name = 'seen' AND udt_name = '_text') THEN
-    ALTER TABLE analytics.sessions DROP COLUMN seen, DROP COLUMN new_marks;
+               AND column_name = 'seen' AND udt_name = '_seen_entry') THEN
+    EXECUTE $m$
+      INSERT INTO analytics.session_bucket_marks (session_id, kind, day, user_code, share_code, contact_id, item)
+      SELECT s.session_id, e.kind, e.day, e.user_code, e.share_code, e.contact_id, e.item
+      FROM analytics.sessions AS s CROSS JOIN LATERAL pg_catalog.unnest(s.seen) AS e
+      ON CONFLICT DO NOTHING $m$;
+  END IF;
+  IF EXISTS (SELECT 1 FROM information_schema.columns WHERE table_schema = 'analytics' AND table_name = 'sessions'
+               AND column_name IN ('seen', 'new_marks')) THEN
+    ALTER TABLE analytics.sessions DROP COLUMN IF EXISTS seen, DROP COLUMN IF EXISTS new_marks;
+  END IF;
+  IF pg_catalog.to_regtype('analytics.seen_entry') IS NOT NULL THEN
+    DROP TYPE analytics.seen_entry;
   END IF;
 END
 $$;
-ALTER TABLE analytics.sessions ADD COLUMN IF NOT EXISTS seen analytics.seen_entry[] NOT NULL DEFAULT '{}';
-ALTER TABLE analytics.sessions ADD COLUMN IF NOT EXISTS new_marks analytics.seen_entry[] NOT NULL DEFAULT '{}';
-DROP TABLE IF EXISTS analytics.session_marks;   -- replaced by sessions.seen
 
 -- ---------------------------------------------------------------------------
 -- Dashboard rollups, maintained by ingest_analytics_batch in the same transaction.
@@ -235,7 +254,7 @@ DO $$
 DECLARE
   t text;
 BEGIN
-  FOREACH t IN ARRAY ARRAY['settings', 'session_events', 'page_views', 'clicks', 'sessions',
+  FOREACH t IN ARRAY ARRAY['settings', 'session_events', 'page_views', 'clicks', 'sessions', 'session_bucket_marks',
                            'daily_sessions', 'daily_page_views',
                            'daily_click_categories', 'daily_click_targets', 'rate_limit_counters']
   LOOP

@@ -3,8 +3,25 @@
 
 -- Types of an earlier version, which passed events between statements in arrays;
 -- the ingest is one statement now.
-DROP TYPE IF EXISTS analytics.parsed_event;
-DROP TYPE IF EXISTS analytics.mark;
+DO $$
+BEGIN
+  IF pg_catalog.to_regtype('analytics.parsed_event') IS NOT NULL THEN DROP TYPE analytics.parsed_event; END IF;
+  IF pg_catalog.to_regtype('analytics.mark') IS NOT NULL THEN DROP TYPE analytics.mark; END IF;
+END
+$$;
+
+-- One session's additions from a batch, handed from the ingest's main statement to
+-- its last one (which updates analytics.sessions).
+DO $$
+BEGIN
+  IF pg_catalog.to_regtype('analytics.session_delta') IS NULL THEN
+    CREATE TYPE analytics.session_delta AS (
+      session_id text, user_code text, share_code text, contact_id text,
+      first_seen timestamptz, last_seen timestamptz, page_views bigint, clicks bigint,
+      user_agent text, referrer text);
+  END IF;
+END
+$$;
 
 -- The seed's click rule, used when an event carries no clickCategory.
 -- Who may call: anyone (pure function of its argument, touches no data).
@@ -175,7 +192,10 @@ DECLARE
   v_client_ip text;
   v_rate_window timestamptz;
   v_retry_after integer;
-  v_min_day date;
+  limited_key text;
+  v_codes text[];
+  v_code_events bigint[];
+  v_sessions analytics.session_delta[];
   result json;
 BEGIN
   SELECT s.* INTO cfg FROM analytics.settings AS s WHERE s.singleton;
@@ -203,7 +223,6 @@ BEGIN
   hi_ms := pg_catalog.date_part('epoch', pg_catalog.now() + cfg.max_clock_skew)::numeric * 1000;
   -- rollup and rate-limit rows are sharded per backend (see settings.rollup_shards)
   v_shard := (pg_catalog.pg_backend_pid() % cfg.rollup_shards)::smallint;
-  v_min_day := ((pg_catalog.now() - cfg.max_event_age) AT TIME ZONE 'UTC')::date;
   IF cfg.rate_limit_ip_calls IS NOT NULL OR cfg.rate_limit_user_code_events IS NOT NULL THEN
     -- first x-forwarded-for entry; the deployment's proxy must set it
     v_client_ip := nullif(pg_catalog.btrim(pg_catalog.split_part(
@@ -215,13 +234,22 @@ BEGIN
     -- whole seconds until the window ends, rounded up (never 0: "retry now" would spin)
     v_retry_after := GREATEST(1, pg_catalog.ceil(pg_catalog.date_part('epoch',
                        v_rate_window + pg_catalog.make_interval(secs => cfg.rate_window_seconds) - pg_catalog.now()))::integer);
+    -- A client already over its limit is turned away before any work (a read, no lock);
+    -- the exact count is taken at the end.
+    IF v_client_ip IS NOT NULL AND cfg.rate_limit_ip_calls IS NOT NULL
+       AND (SELECT pg_catalog.sum(r.hits) FROM analytics.rate_limit_counters AS r
+            WHERE r.key = 'ip:' || v_client_ip AND r.window_start = v_rate_window) >= cfg.rate_limit_ip_calls THEN
+      PERFORM analytics.raise_http(429, 'rate_limited', 'too many analytics requests',
+        pg_catalog.format('limit reached for %s', 'ip:' || v_client_ip), 'retry after the Retry-After delay',
+        v_retry_after);
+    END IF;
   END IF;
 
   -- The whole ingest is one statement: each step a CTE that reads the step before,
   -- so the batch is parsed once and no intermediate result is copied into arrays.
-  -- Order of work (and so of row locks, identical in every backend): rate-limit rows
-  -- (the gate every insert waits for), raw rows in event_id order, session rows in
-  -- session_id order, then each rollup's rows in key order.
+  -- Order of work (and so of row locks, identical in every backend): raw rows in
+  -- event_id order, session rows in session_id order, then each rollup's rows in key
+  -- order; the rate-limit rows come in the next statement.
   WITH checked AS MATERIALIZED (
     -- Validate every event in one pass; each field is extracted once per event (OFFSET 0
     -- keeps the subqueries from being inlined into every reference). The fast path is one
@@ -272,35 +300,6 @@ BEGIN
            x.d ->> 'userAgent' AS user_agent, x.d ->> 'referrer' AS referrer, x.d ->> 'pageType' AS page_type,
            x.d ->> 'clickTarget' AS click_target, x.d ->> 'clickCategory' AS click_category
       OFFSET 0) AS f
-  ), rate_wanted AS (
-    -- Rate limits: per client IP in calls, per userCode in (valid) events.
-    SELECT 'ip:' || v_client_ip AS key, 1::bigint AS cost, cfg.rate_limit_ip_calls::bigint AS lim
-    WHERE v_client_ip IS NOT NULL AND cfg.rate_limit_ip_calls IS NOT NULL
-    UNION ALL
-    SELECT 'code:' || c.user_code, pg_catalog.count(*), cfg.rate_limit_user_code_events::bigint
-    FROM checked AS c
-    WHERE c.reason IS NULL AND cfg.rate_limit_user_code_events IS NOT NULL
-    GROUP BY c.user_code
-  ), rate_used AS MATERIALIZED (
-    SELECT w.key, w.cost, w.lim,
-           coalesce((SELECT pg_catalog.sum(r.hits) FROM analytics.rate_limit_counters AS r
-                     WHERE r.key = w.key AND r.window_start = v_rate_window), 0) AS hits
-    FROM rate_wanted AS w
-  ), rate_bumped AS (
-    -- a limited call raises below, which rolls this bump back with everything else
-    INSERT INTO analytics.rate_limit_counters AS r (key, window_start, shard, hits)
-    SELECT u.key, v_rate_window, v_shard, u.cost FROM rate_used AS u
-    ORDER BY u.key
-    ON CONFLICT ON CONSTRAINT rate_limit_counters_pkey DO UPDATE SET hits = r.hits + excluded.hits
-    RETURNING r.key
-  ), gate AS MATERIALIZED (
-    -- one row; every raw insert reads it first, so the limits are checked and bumped
-    -- before anything is stored
-    SELECT (SELECT pg_catalog.count(*) FROM rate_bumped) AS bumped,
-           (SELECT analytics.raise_http(429, 'rate_limited', 'too many analytics requests',
-                     pg_catalog.format('limit reached for %s', u.key), 'retry after the Retry-After delay',
-                     v_retry_after)
-            FROM rate_used AS u WHERE u.hits + u.cost > u.lim ORDER BY u.key LIMIT 1) AS limited
   ), valid AS MATERIALIZED (
     SELECT c.kind, coalesce(c.event_id::uuid, pg_catalog.gen_random_uuid()) AS event_id,
            c.session_id, c.user_code, c.share_code, nullif(c.contact_id, '') AS contact_id,
@@ -310,7 +309,7 @@ BEGIN
                 THEN coalesce(nullif(c.click_category, ''), analytics.default_click_category(c.click_target)) END
              AS click_category,
            c.user_agent, c.referrer
-    FROM checked AS c CROSS JOIN gate AS g
+    FROM checked AS c
     WHERE c.reason IS NULL
   ), ins_s AS (
     -- Raw inserts, each in event_id order. A retried event (or one repeated in the
@@ -351,25 +350,31 @@ BEGIN
     UNION ALL
     SELECT k.*, (k.occurred_at AT TIME ZONE 'UTC')::date FROM ins_c AS k
   ), buckets AS MATERIALIZED (
-    -- Fresh events per session and rollup bucket: what the seen entries and every
+    -- Fresh events per session and rollup bucket: what the marks and every
     -- rollup are computed from (a handful of rows, not one per event).
     SELECT p.session_id, p.kind, p.day, p.user_code, coalesce(p.share_code, '') AS share_code,
            coalesce(p.contact_id, '') AS contact_id, coalesce(p.page_type, p.click_category, '') AS item,
            coalesce(p.click_target, '') AS target, pg_catalog.count(*) AS n, pg_catalog.min(p.occurred_at) AS first_at
     FROM fresh AS p
     GROUP BY 1, 2, 3, 4, 5, 6, 7, 8
-  ), wants AS (
-    -- the rollup buckets each session counts in (see sessions.seen): 's' any event,
-    -- 'p' page type, 'c' click category, 't' click target
-    SELECT b.session_id,
-           pg_catalog.array_agg(DISTINCT ROW(b.day, k.kind, b.user_code, b.share_code, b.contact_id, k.item)
-                                         ::analytics.seen_entry) AS want
+  ), wanted_marks AS (
+    -- the rollup buckets each session of the batch counts in (see session_bucket_marks)
+    SELECT DISTINCT b.session_id, k.kind, b.day, b.user_code, b.share_code, b.contact_id, k.item
     FROM buckets AS b
     CROSS JOIN LATERAL (VALUES ('s'::"char", ''),
                                (CASE b.kind WHEN 'page_view' THEN 'p'::"char" WHEN 'click' THEN 'c' END, b.item),
                                (CASE WHEN b.kind = 'click' THEN 't'::"char" END, b.target)) AS k(kind, item)
     WHERE k.kind IS NOT NULL
-    GROUP BY b.session_id
+  ), marks AS (
+    -- The rows really inserted are the sessions new in their bucket. A concurrent batch
+    -- of the same session that wants the same new mark waits here for this one's commit
+    -- and then skips it, so no session counts twice; keys sorted, so no deadlock.
+    INSERT INTO analytics.session_bucket_marks AS m (session_id, kind, day, user_code, share_code, contact_id, item)
+    SELECT w.session_id, w.kind, w.day, w.user_code, w.share_code, w.contact_id, w.item
+    FROM wanted_marks AS w
+    ORDER BY 1, 2, 3, 4, 5, 6, 7
+    ON CONFLICT ON CONSTRAINT session_bucket_marks_pkey DO NOTHING
+    RETURNING m.session_id, m.kind, m.day, m.user_code, m.share_code, m.contact_id, m.item
   ), agg AS (
     -- Session counters. Card attributes: the session event's when the batch has one
     -- (a session keeps them), else any event's.
@@ -385,31 +390,6 @@ BEGIN
            pg_catalog.max(p.referrer) AS referrer
     FROM fresh AS p
     GROUP BY p.session_id
-  ), up AS (
-    -- one upsert, rows locked in session_id order; new_marks = wanted entries not yet
-    -- in seen, decided under the row lock, so concurrent batches of one session never
-    -- count it twice
-    INSERT INTO analytics.sessions AS s (session_id, user_code, share_code, contact_id, first_seen, last_seen,
-                                         page_views, clicks, user_agent, referrer, seen, new_marks)
-    SELECT a.session_id, a.user_code, a.share_code, a.contact_id, a.first_seen, a.last_seen,
-           a.page_views, a.clicks, a.user_agent, a.referrer, w.want, w.want
-    FROM agg AS a JOIN wants AS w ON w.session_id = a.session_id
-    ORDER BY a.session_id
-    ON CONFLICT (session_id) DO UPDATE SET
-      first_seen = LEAST(s.first_seen, excluded.first_seen),
-      last_seen = GREATEST(s.last_seen, excluded.last_seen),
-      page_views = s.page_views + excluded.page_views,
-      clicks = s.clicks + excluded.clicks,
-      user_agent = coalesce(s.user_agent, excluded.user_agent),
-      referrer = coalesce(s.referrer, excluded.referrer),
-      updated_at = pg_catalog.now(),
-      new_marks = ARRAY(SELECT x FROM pg_catalog.unnest(excluded.seen) AS x
-                        EXCEPT SELECT y FROM pg_catalog.unnest(s.seen) AS y),
-      seen = ARRAY(SELECT x FROM pg_catalog.unnest(s.seen) AS x WHERE x.day >= v_min_day
-                   UNION SELECT y FROM pg_catalog.unnest(excluded.seen) AS y)
-    RETURNING s.session_id, s.new_marks
-  ), marks AS MATERIALIZED (
-    SELECT up.session_id, m.* FROM up CROSS JOIN LATERAL pg_catalog.unnest(up.new_marks) AS m
   ), target_category AS (
     -- a target mark's unique session goes to the category of that session's first
     -- click on it that day
@@ -482,6 +462,18 @@ BEGIN
            coalesce(pg_catalog.json_agg(pg_catalog.json_build_object('index', c.idx, 'reason', c.reason) ORDER BY c.idx)
                       FILTER (WHERE c.reason IS NOT NULL), '[]'::json) AS rejected
     FROM checked AS c
+  ), deltas AS (
+    SELECT pg_catalog.array_agg(ROW(a.session_id, a.user_code, a.share_code, a.contact_id, a.first_seen, a.last_seen,
+                                    a.page_views, a.clicks, a.user_agent, a.referrer)::analytics.session_delta
+                                ORDER BY a.session_id) AS sessions
+    FROM agg AS a
+  ), per_code AS (
+    -- valid events per userCode, for that rate limit
+    SELECT pg_catalog.array_agg(k.user_code ORDER BY k.user_code) AS codes,
+           pg_catalog.array_agg(k.n ORDER BY k.user_code) AS counts
+    FROM (SELECT c.user_code, pg_catalog.count(*) AS n FROM checked AS c
+          WHERE c.reason IS NULL AND cfg.rate_limit_user_code_events IS NOT NULL
+          GROUP BY c.user_code) AS k
   )
   SELECT pg_catalog.json_build_object(
     'success', true,
@@ -490,10 +482,53 @@ BEGIN
     'page_views_inserted', fc.page_views,
     'clicks_inserted', fc.clicks,
     'duplicates', o.valid - fc.total,
-    'rejected', o.rejected)
-  INTO result
-  -- gate: a payload with no valid event is still rate limited
-  FROM fresh_counts AS fc CROSS JOIN outcome AS o CROSS JOIN gate AS g;
+    'rejected', o.rejected),
+    pc.codes, pc.counts, d.sessions
+  INTO result, v_codes, v_code_events, v_sessions
+  FROM fresh_counts AS fc CROSS JOIN outcome AS o CROSS JOIN per_code AS pc CROSS JOIN deltas AS d;
+
+  -- Last, the rows other batches share: rate-limit counters (per client IP in calls,
+  -- per userCode in valid events) and the session counters. Taken at the end, a batch
+  -- holds these row locks only from here to its commit. A limited call raises, which
+  -- rolls back everything it stored.
+  WITH wanted AS (
+    SELECT 'ip:' || v_client_ip AS key, 1::bigint AS cost, cfg.rate_limit_ip_calls::bigint AS lim
+    WHERE v_client_ip IS NOT NULL AND cfg.rate_limit_ip_calls IS NOT NULL
+    UNION ALL
+    SELECT 'code:' || k.code, k.n, cfg.rate_limit_user_code_events::bigint
+    FROM ROWS FROM (pg_catalog.unnest(v_codes), pg_catalog.unnest(v_code_events)) AS k(code, n)
+  ), bumped AS (
+    INSERT INTO analytics.rate_limit_counters AS r (key, window_start, shard, hits)
+    SELECT w.key, v_rate_window, v_shard, w.cost FROM wanted AS w
+    ORDER BY w.key
+    ON CONFLICT ON CONSTRAINT rate_limit_counters_pkey DO UPDATE SET hits = r.hits + excluded.hits
+  ), counted AS (
+    -- exact counters: additions, never overwrites; rows locked in session_id order
+    INSERT INTO analytics.sessions AS s (session_id, user_code, share_code, contact_id, first_seen, last_seen,
+                                         page_views, clicks, user_agent, referrer)
+    SELECT d.session_id, d.user_code, d.share_code, d.contact_id, d.first_seen, d.last_seen,
+           d.page_views, d.clicks, d.user_agent, d.referrer
+    FROM pg_catalog.unnest(v_sessions) AS d
+    ORDER BY d.session_id
+    ON CONFLICT (session_id) DO UPDATE SET
+      first_seen = LEAST(s.first_seen, excluded.first_seen),
+      last_seen = GREATEST(s.last_seen, excluded.last_seen),
+      page_views = s.page_views + excluded.page_views,
+      clicks = s.clicks + excluded.clicks,
+      user_agent = coalesce(s.user_agent, excluded.user_agent),
+      referrer = coalesce(s.referrer, excluded.referrer),
+      updated_at = pg_catalog.now()
+  )
+  -- the sums are read from the statement's snapshot: every shard's count before this call
+  SELECT w.key INTO limited_key
+  FROM wanted AS w
+  WHERE coalesce((SELECT pg_catalog.sum(r.hits) FROM analytics.rate_limit_counters AS r
+                  WHERE r.key = w.key AND r.window_start = v_rate_window), 0) + w.cost > w.lim
+  ORDER BY w.key LIMIT 1;
+  IF limited_key IS NOT NULL THEN
+    PERFORM analytics.raise_http(429, 'rate_limited', 'too many analytics requests',
+      pg_catalog.format('limit reached for %s', limited_key), 'retry after the Retry-After delay', v_retry_after);
+  END IF;
 
   RETURN result;
 END
