@@ -4,7 +4,8 @@
 #   * events/s and ms per call for batch sizes 20/100/500: the seed's function (baseline,
 #     bench/sql/seed_baseline.sql), ours (sql/), and a plain COPY of the same rows;
 #     1 client; 8 clients with browser-like batches (one new session per batch, many cards);
-#     8 clients with batches that share 4 hot sessions of one hot card;
+#     1 and 8 clients with batches that share 4 hot sessions of one hot card (does
+#     throughput grow with writers on hot rows?);
 #   * get_analytics_dashboard latency (7-day range) with 1 M stored events, and 10 M with --10m.
 # Usage: bench/sql/run.sh [--10m] [--quick]
 set -euo pipefail
@@ -57,7 +58,7 @@ copy_run() {
 }
 
 rows=()
-for mode in "1 browser" "8 browser" "8 hot"; do
+for mode in "1 browser" "8 browser" "1 hot" "8 hot"; do
   set -- $mode; clients=$1 shape=$2
   for size in 20 100 500; do
     calls=$(( events_per_run[$size] / size )); calls=$(( calls / clients * clients ))

@@ -125,14 +125,16 @@ CREATE TABLE IF NOT EXISTS analytics.sessions (
 -- got inserted are the sessions new in their bucket. The unique index makes that
 -- atomic without locking the session row, so a hot session's row is locked only for
 -- its counter update at the very end of a batch.
+-- Its keys are compared byte-wise (COLLATE "C"): they are identifiers, never sorted
+-- for people, and every batch probes this index.
 CREATE TABLE IF NOT EXISTS analytics.session_bucket_marks (
-  session_id text NOT NULL,
+  session_id text COLLATE "C" NOT NULL,
   kind "char" NOT NULL,
   day date NOT NULL,
-  user_code text NOT NULL,
-  share_code text NOT NULL,
-  contact_id text NOT NULL,
-  item text NOT NULL,
+  user_code text COLLATE "C" NOT NULL,
+  share_code text COLLATE "C" NOT NULL,
+  contact_id text COLLATE "C" NOT NULL,
+  item text COLLATE "C" NOT NULL,
   PRIMARY KEY (session_id, kind, day, user_code, share_code, contact_id, item)
 );
 

@@ -386,6 +386,7 @@ BEGIN
            pg_catalog.max(p.occurred_at) AS last_seen,
            pg_catalog.count(*) FILTER (WHERE p.kind = 'page_view') AS page_views,
            pg_catalog.count(*) FILTER (WHERE p.kind = 'click') AS clicks,
+           pg_catalog.count(*) FILTER (WHERE p.kind = 'session') AS session_events,
            pg_catalog.max(p.user_agent) AS user_agent,
            pg_catalog.max(p.referrer) AS referrer
     FROM fresh AS p
@@ -451,21 +452,19 @@ BEGIN
     ORDER BY 1, 2, 3, 4, 5, 6
     ON CONFLICT ON CONSTRAINT daily_click_targets_pkey DO UPDATE SET
       clicks = r.clicks + excluded.clicks, unique_sessions = r.unique_sessions + excluded.unique_sessions
-  ), fresh_counts AS (
-    SELECT pg_catalog.count(*) FILTER (WHERE p.kind = 'session') AS sessions,
-           pg_catalog.count(*) FILTER (WHERE p.kind = 'page_view') AS page_views,
-           pg_catalog.count(*) FILTER (WHERE p.kind = 'click') AS clicks,
-           pg_catalog.count(*) AS total
-    FROM fresh AS p
   ), outcome AS (
     SELECT pg_catalog.count(*) FILTER (WHERE c.reason IS NULL) AS valid,
            coalesce(pg_catalog.json_agg(pg_catalog.json_build_object('index', c.idx, 'reason', c.reason) ORDER BY c.idx)
                       FILTER (WHERE c.reason IS NOT NULL), '[]'::json) AS rejected
     FROM checked AS c
-  ), deltas AS (
-    SELECT pg_catalog.array_agg(ROW(a.session_id, a.user_code, a.share_code, a.contact_id, a.first_seen, a.last_seen,
+  ), fresh_counts AS (
+    -- what the batch really added: the result's counts, and each session's additions
+    SELECT coalesce(pg_catalog.sum(a.session_events), 0) AS sessions,
+           coalesce(pg_catalog.sum(a.page_views), 0) AS page_views,
+           coalesce(pg_catalog.sum(a.clicks), 0) AS clicks,
+           pg_catalog.array_agg(ROW(a.session_id, a.user_code, a.share_code, a.contact_id, a.first_seen, a.last_seen,
                                     a.page_views, a.clicks, a.user_agent, a.referrer)::analytics.session_delta
-                                ORDER BY a.session_id) AS sessions
+                                ORDER BY a.session_id) AS deltas
     FROM agg AS a
   ), per_code AS (
     -- valid events per userCode, for that rate limit
@@ -481,11 +480,11 @@ BEGIN
     'sessions_inserted', fc.sessions,
     'page_views_inserted', fc.page_views,
     'clicks_inserted', fc.clicks,
-    'duplicates', o.valid - fc.total,
+    'duplicates', o.valid - (fc.sessions + fc.page_views + fc.clicks),
     'rejected', o.rejected),
-    pc.codes, pc.counts, d.sessions
+    pc.codes, pc.counts, fc.deltas
   INTO result, v_codes, v_code_events, v_sessions
-  FROM fresh_counts AS fc CROSS JOIN outcome AS o CROSS JOIN per_code AS pc CROSS JOIN deltas AS d;
+  FROM fresh_counts AS fc CROSS JOIN outcome AS o CROSS JOIN per_code AS pc;
 
   -- Last, the rows other batches share: rate-limit counters (per client IP in calls,
   -- per userCode in valid events) and the session counters. Taken at the end, a batch
