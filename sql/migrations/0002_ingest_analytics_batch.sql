@@ -169,10 +169,12 @@ COMMENT ON FUNCTION analytics.event_rejection(jsonb, numeric, numeric, analytics
 --    the server clock, a payload is bounded (analytics.settings), and callers are
 --    rate limited per client IP and per userCode (HTTP 429 with Retry-After);
 --  * optional: userCode must be a registered card (settings.require_registered_user_code).
--- Set-based: after the whole-payload checks, the batch is one SQL statement (a chain
--- of CTEs, one INSERT per table). Lock order is fixed (rate-limit rows, raw rows,
--- session rows by session_id, rollup rows by key, rollups sharded by backend), so
--- concurrent writers never deadlock.
+-- Set-based: after the whole-payload checks, two statements do the work, each a chain
+-- of CTEs with one INSERT per table: first the batch's own rows (raw events, marks,
+-- rollups sharded by backend), then the rows batches share (rate-limit counters,
+-- session counters), so those are locked only from there to commit. Lock order is the
+-- same in every backend and rows are taken in key order: concurrent writers never
+-- deadlock.
 -- ---------------------------------------------------------------------------
 CREATE OR REPLACE FUNCTION public.ingest_analytics_batch(events jsonb)
 RETURNS json
@@ -196,6 +198,7 @@ DECLARE
   v_codes text[];
   v_code_events bigint[];
   v_sessions analytics.session_delta[];
+  v_unknown_codes text[];
   result json;
 BEGIN
   SELECT s.* INTO cfg FROM analytics.settings AS s WHERE s.singleton;
@@ -245,11 +248,22 @@ BEGIN
     END IF;
   END IF;
 
-  -- The whole ingest is one statement: each step a CTE that reads the step before,
+  -- Card registry (optional): the payload's userCodes nobody registered. Looked up
+  -- here, once per code, so the main statement does not touch the registry at all
+  -- when the check is off (the default).
+  IF cfg.require_registered_user_code THEN
+    SELECT pg_catalog.array_agg(DISTINCT k.code) INTO v_unknown_codes
+    FROM (SELECT e -> 'data' ->> 'userCode' AS code FROM pg_catalog.jsonb_array_elements(events) AS e) AS k
+    WHERE k.code IS NOT NULL
+      AND NOT EXISTS (SELECT 1 FROM public.user_code_ownership AS o WHERE o.user_code = k.code);
+  END IF;
+
+  -- The batch's own rows in one statement: each step a CTE that reads the step before,
   -- so the batch is parsed once and no intermediate result is copied into arrays.
   -- Order of work (and so of row locks, identical in every backend): raw rows in
-  -- event_id order, session rows in session_id order, then each rollup's rows in key
-  -- order; the rate-limit rows come in the next statement.
+  -- event_id order, marks in key order, each rollup's rows in key order (sharded by
+  -- backend); the rows every batch of a card or session shares come in the next
+  -- statement.
   WITH checked AS MATERIALIZED (
     -- Validate every event in one pass; each field is extracted once per event (OFFSET 0
     -- keeps the subqueries from being inlined into every reference). The fast path is one
@@ -285,8 +299,7 @@ BEGIN
          AND (f.kind <> 'page_view' OR (f.page_type <> '' AND pg_catalog.length(f.page_type) <= cfg.max_code_length))
          AND (f.kind <> 'click' OR (f.click_target <> '' AND pg_catalog.length(f.click_target) <= cfg.max_target_length
                                    AND coalesce(pg_catalog.length(f.click_category) <= cfg.max_code_length, true)))
-         AND (NOT cfg.require_registered_user_code
-              OR EXISTS (SELECT 1 FROM public.user_code_ownership AS o WHERE o.user_code = f.user_code))
+         AND (v_unknown_codes IS NULL OR f.user_code <> ALL (v_unknown_codes))
           THEN NULL
         ELSE analytics.event_rejection(t.e, lo_ms, hi_ms, cfg)
       END AS reason
