@@ -10,7 +10,7 @@
 -- security_invoker = true makes the caller's own privileges and RLS apply to the
 -- underlying analytics.* tables, which anon/authenticated cannot read (no privilege,
 -- RLS on, no policy). Nobody may write through them (only SELECT is granted).
--- Columns are the seed's; our internal columns (rollup marks) are not shown.
+-- Columns are the seed's, plus our event ids and receive times on the raw rows.
 
 CREATE OR REPLACE VIEW public.analytics_sessions WITH (security_invoker = true) AS
   SELECT s.session_id, s.user_code, s.share_code, s.contact_id, s.first_seen, s.last_seen,
