@@ -23,22 +23,22 @@ BEGIN
 END
 $$;
 
--- The seed's click rule, used when an event carries no clickCategory.
+-- The seed's click rule, used when an event carries no clickCategory (every click in
+-- the seed's own format). A SQL-standard body: its names are bound when it is created,
+-- so it needs no search_path and is inlined into the ingest instead of being called
+-- once per such event.
 -- Who may call: anyone (pure function of its argument, touches no data).
 CREATE OR REPLACE FUNCTION analytics.default_click_category(target text)
 RETURNS text
 LANGUAGE sql IMMUTABLE PARALLEL SAFE
-SET search_path = ''
-AS $$
-  SELECT CASE
+RETURN CASE
     WHEN target LIKE 'contact.%' THEN 'contact'
     WHEN target LIKE 'socialMessaging.%' THEN 'messaging'
     WHEN target LIKE 'socialChannels.%' THEN 'social'
     WHEN target LIKE 'portfolio.%' THEN 'portfolio'
     WHEN target = 'aiAgent' THEN 'aiAgent'
     ELSE 'other'
-  END
-$$;
+  END;
 COMMENT ON FUNCTION analytics.default_click_category(text) IS
   'Seed click category rule (contact./socialMessaging./socialChannels./portfolio./aiAgent/other). Pure; called by ingest_analytics_batch.';
 
@@ -418,31 +418,33 @@ BEGIN
     GROUP BY 1, 2, 3, 4
     ORDER BY 1, 2, 3, 4
     ON CONFLICT ON CONSTRAINT daily_sessions_pkey DO UPDATE SET sessions = r.sessions + excluded.sessions
+  ), item_counts AS (
+    -- per page-type ('p') and click-category ('c') bucket: its events and the sessions
+    -- new in it, summed once for both rollups below
+    SELECT x.kind, x.user_code, x.day, x.share_code, x.contact_id, x.item,
+           pg_catalog.sum(x.n) AS n, pg_catalog.sum(x.u) AS u
+    FROM (
+      SELECT CASE b.kind WHEN 'page_view' THEN 'p'::"char" ELSE 'c' END AS kind,
+             b.user_code, b.day, b.share_code, b.contact_id, b.item, b.n, 0 AS u
+      FROM buckets AS b WHERE b.kind IN ('page_view', 'click')
+      UNION ALL
+      SELECT m.kind, m.user_code, m.day, m.share_code, m.contact_id, m.item, 0, 1
+      FROM marks AS m WHERE m.kind IN ('p', 'c')
+    ) AS x
+    GROUP BY 1, 2, 3, 4, 5, 6
   ), up_pages AS (
     INSERT INTO analytics.daily_page_views AS r (user_code, day, share_code, contact_id, page_type, shard,
                                                  views, unique_sessions)
-    SELECT x.user_code, x.day, x.share_code, x.contact_id, x.item, v_shard, pg_catalog.sum(x.n), pg_catalog.sum(x.u)
-    FROM (
-      SELECT b.user_code, b.day, b.share_code, b.contact_id, b.item, b.n, 0 AS u
-      FROM buckets AS b WHERE b.kind = 'page_view'
-      UNION ALL
-      SELECT m.user_code, m.day, m.share_code, m.contact_id, m.item, 0, 1 FROM marks AS m WHERE m.kind = 'p'
-    ) AS x
-    GROUP BY 1, 2, 3, 4, 5
+    SELECT i.user_code, i.day, i.share_code, i.contact_id, i.item, v_shard, i.n, i.u
+    FROM item_counts AS i WHERE i.kind = 'p'
     ORDER BY 1, 2, 3, 4, 5
     ON CONFLICT ON CONSTRAINT daily_page_views_pkey DO UPDATE SET
       views = r.views + excluded.views, unique_sessions = r.unique_sessions + excluded.unique_sessions
   ), up_categories AS (
     INSERT INTO analytics.daily_click_categories AS r (user_code, day, share_code, contact_id, click_category, shard,
                                                        clicks, unique_sessions)
-    SELECT x.user_code, x.day, x.share_code, x.contact_id, x.item, v_shard, pg_catalog.sum(x.n), pg_catalog.sum(x.u)
-    FROM (
-      SELECT b.user_code, b.day, b.share_code, b.contact_id, b.item, b.n, 0 AS u
-      FROM buckets AS b WHERE b.kind = 'click'
-      UNION ALL
-      SELECT m.user_code, m.day, m.share_code, m.contact_id, m.item, 0, 1 FROM marks AS m WHERE m.kind = 'c'
-    ) AS x
-    GROUP BY 1, 2, 3, 4, 5
+    SELECT i.user_code, i.day, i.share_code, i.contact_id, i.item, v_shard, i.n, i.u
+    FROM item_counts AS i WHERE i.kind = 'c'
     ORDER BY 1, 2, 3, 4, 5
     ON CONFLICT ON CONSTRAINT daily_click_categories_pkey DO UPDATE SET
       clicks = r.clicks + excluded.clicks, unique_sessions = r.unique_sessions + excluded.unique_sessions
@@ -552,3 +554,4 @@ COMMENT ON FUNCTION public.ingest_analytics_batch(jsonb) IS
   'Public ingest endpoint (anon, authenticated via Supabase RPC). SECURITY DEFINER with empty search_path; validates, bounds, rate limits, dedupes by eventId; see sql/README.md.';
 
 REVOKE ALL ON FUNCTION analytics.default_click_category(text) FROM PUBLIC;
+REVOKE ALL ON FUNCTION analytics.is_canonical_uuid(text) FROM PUBLIC;
