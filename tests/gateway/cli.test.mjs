@@ -10,8 +10,15 @@ let db;
 before(async () => { db = await freshDatabase(); });
 after(() => db?.drop());
 
+// Every child still running when the file ends is killed: a failed assertion must not
+// leave a gateway serving (node --test would wait for it forever).
+const children = new Set();
+after(() => { for (const c of children) c.kill('SIGKILL'); });
+
 function startCli(args) {
   const child = spawn(process.execPath, [CLI, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  children.add(child);
+  child.on('exit', () => children.delete(child));
   let out = '';
   let err = '';
   child.stderr.on('data', (c) => { err += c; });
@@ -20,7 +27,9 @@ function startCli(args) {
       out += c;
       const url = /on (http:\/\/127\.0\.0\.1:\d+)/.exec(out)?.[1];
       const anonKey = /anon key:\s+(\S+)/.exec(out)?.[1];
-      if (url && anonKey) resolve({ url, anonKey });
+      // ready once the whole banner is in: the service key is its last line, and stdout
+      // may arrive in several chunks
+      if (url && anonKey && /service key:\s+\S+\n/.test(out)) resolve({ url, anonKey });
     });
     child.on('exit', (code) => reject(new Error(`cli exited with ${code}: ${err}`)));
   });
