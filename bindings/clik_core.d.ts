@@ -1,4 +1,5 @@
-// Types of the WebAssembly core module as the JS shim sees it (embind).
+// Types of the WebAssembly core module as the JS shim sees it (plain wasm exports
+// wrapped by bindings/clik_core_guard.js).
 // Hand-written; bindings/clik_core_bindings.cpp must match it exactly.
 //
 // The core is sans-I/O: it never reads a clock, a random source, storage or
@@ -142,7 +143,7 @@ export interface Core {
   /** Human-readable message of the last error. */
   lastError(): string;
 
-  /** Frees the C++ object (embind). */
+  /** Frees the C++ object; any later call on this Core throws. */
   delete(): void;
 }
 

@@ -1,19 +1,14 @@
-// The core's surface for JS: one thin class, plain numbers and strings in and
-// out, no logic (bindings/clik_core.d.ts is the contract).
+// The core's surface for JS: plain wasm exports, plain numbers and strings in
+// and out, no logic (bindings/clik_core.d.ts is the contract).
 //
-// Two doors into the same object:
-//  * embind (class Core): construction, delete() and the calls made a few
-//    times per page (configure, identity, restore, stats...);
-//  * plain wasm exports for the calls made per event or per flush (track*,
-//    poll*, onResult, snapshot*, persistMark, heldFloor, dirty, requestId,
-//    nextDeadline). embind 3.1.6
-//    under DYNAMIC_EXECUTION=0 goes through a generic invoker and copies every
-//    string byte by byte in JS; here strings travel as UTF-8 bytes in two
-//    buffers the binding owns (`in_` filled by JS, `out_` read by JS), so a
-//    call is one wasm call plus a TextEncoder/TextDecoder pass.
-// clik_core_guard.js (post-js) checks JS argument types and turns both doors
-// into the methods of clik_core.d.ts.
-#include <emscripten/bind.h>
+// No embind: its 3.1.6 runtime (type registry, invokers, string marshalling
+// that copies byte by byte in JS under DYNAMIC_EXECUTION=0) was a large part of
+// the glue and of the .wasm, for a surface of a few numbers and strings.
+// Instead every call is one wasm export taking the binding's address; strings
+// travel as UTF-8 bytes in two buffers the binding owns (`in_` filled by JS,
+// `out_` read by JS), so a call is one wasm call plus a TextEncoder/TextDecoder
+// pass. clik_core_guard.js (post-js) checks JS argument types and builds the
+// Core class of clik_core.d.ts on these exports.
 #include <emscripten/em_macros.h>
 
 #include <cstdint>
@@ -26,23 +21,6 @@ namespace {
 
 class CoreBinding {
  public:
-  std::string configure(const std::string& json) { return core_.configure(json); }
-  void seed(const std::string& hex) { core_.seed(hex); }
-  int setIdentity(const std::string& u, const std::string& s, const std::string& c) { return core_.set_identity(u, s, c); }
-  std::string sessionId(double now) { return core_.session_id(now); }
-  std::string clickCategory(const std::string& target) { return core_.click_category(target); }
-  double requestTimeoutMs() { return static_cast<double>(core_.request_timeout_ms()); }
-  int restore(const std::string& snapshot, double now) { return core_.restore(snapshot, now); }
-  std::string sessionState() { return core_.session_state(); }
-  int restoreSession(const std::string& state) { return core_.restore_session(state); }
-  void setEnabled(bool enabled) { core_.set_enabled(enabled); }
-  std::string stats() { return core_.stats(); }
-  std::string lastError() { return core_.last_error(); }
-  int invalidCall(const std::string& message) { return core_.invalid_call(message); }
-  // Address of this object for the plain exports below (wasm32: fits a JS number).
-  unsigned address() { return static_cast<unsigned>(reinterpret_cast<std::uintptr_t>(this)); }
-
-  // --- the plain-export door ---
   clik::Core& core() { return core_; }
   // Room for n bytes of string arguments, written by JS before the call.
   char* in(std::uint32_t n) {
@@ -75,10 +53,44 @@ class CoreBinding {
 
 extern "C" {
 
+// Lifetime: one binding per JS Core object, freed by its delete().
+EMSCRIPTEN_KEEPALIVE CoreBinding* clik_new() { return new CoreBinding(); }
+EMSCRIPTEN_KEEPALIVE void clik_delete(CoreBinding* b) { delete b; }
+
 EMSCRIPTEN_KEEPALIVE char* clik_in(CoreBinding* b, std::uint32_t n) { return b->in(n); }
 EMSCRIPTEN_KEEPALIVE const char* clik_out(CoreBinding* b) { return b->out(); }
 EMSCRIPTEN_KEEPALIVE void clik_trim(CoreBinding* b) { b->trim(); }
 
+// --- calls made a few times per page ---
+EMSCRIPTEN_KEEPALIVE std::uint32_t clik_configure(CoreBinding* b, std::uint32_t json_len) {
+  return b->put(b->core().configure(b->arg(0, json_len)));
+}
+EMSCRIPTEN_KEEPALIVE void clik_seed(CoreBinding* b, std::uint32_t hex_len) { b->core().seed(b->arg(0, hex_len)); }
+EMSCRIPTEN_KEEPALIVE int clik_set_identity(CoreBinding* b, std::uint32_t u_len, std::uint32_t s_len, std::uint32_t c_len) {
+  return b->core().set_identity(b->arg(0, u_len), b->arg(u_len, s_len), b->arg(u_len + s_len, c_len));
+}
+EMSCRIPTEN_KEEPALIVE std::uint32_t clik_session_id(CoreBinding* b, double now) { return b->put(b->core().session_id(now)); }
+EMSCRIPTEN_KEEPALIVE std::uint32_t clik_click_category(CoreBinding* b, std::uint32_t target_len) {
+  return b->put(b->core().click_category(b->arg(0, target_len)));
+}
+EMSCRIPTEN_KEEPALIVE double clik_request_timeout_ms(CoreBinding* b) {
+  return static_cast<double>(b->core().request_timeout_ms());
+}
+EMSCRIPTEN_KEEPALIVE int clik_restore(CoreBinding* b, double now, std::uint32_t snapshot_len) {
+  return b->core().restore(b->arg(0, snapshot_len), now);
+}
+EMSCRIPTEN_KEEPALIVE std::uint32_t clik_session_state(CoreBinding* b) { return b->put(b->core().session_state()); }
+EMSCRIPTEN_KEEPALIVE int clik_restore_session(CoreBinding* b, std::uint32_t state_len) {
+  return b->core().restore_session(b->arg(0, state_len));
+}
+EMSCRIPTEN_KEEPALIVE void clik_set_enabled(CoreBinding* b, int enabled) { b->core().set_enabled(enabled != 0); }
+EMSCRIPTEN_KEEPALIVE std::uint32_t clik_stats(CoreBinding* b) { return b->put(b->core().stats()); }
+EMSCRIPTEN_KEEPALIVE std::uint32_t clik_last_error(CoreBinding* b) { return b->put(b->core().last_error()); }
+EMSCRIPTEN_KEEPALIVE int clik_invalid_call(CoreBinding* b, std::uint32_t message_len) {
+  return b->core().invalid_call(b->arg(0, message_len));
+}
+
+// --- calls made per event or per flush ---
 EMSCRIPTEN_KEEPALIVE int clik_track_click(CoreBinding* b, double now, std::uint32_t target_len) {
   return b->core().track_click(now, b->arg(0, target_len));
 }
@@ -109,22 +121,3 @@ EMSCRIPTEN_KEEPALIVE double clik_request_id(CoreBinding* b) { return b->core().r
 EMSCRIPTEN_KEEPALIVE double clik_next_deadline(CoreBinding* b, double now) { return b->core().next_deadline(now); }
 
 }  // extern "C"
-
-EMSCRIPTEN_BINDINGS(clik_core) {
-  emscripten::class_<CoreBinding>("Core")
-      .constructor<>()
-      .function("configure", &CoreBinding::configure)
-      .function("seed", &CoreBinding::seed)
-      .function("setIdentity", &CoreBinding::setIdentity)
-      .function("sessionId", &CoreBinding::sessionId)
-      .function("clickCategory", &CoreBinding::clickCategory)
-      .function("requestTimeoutMs", &CoreBinding::requestTimeoutMs)
-      .function("restore", &CoreBinding::restore)
-      .function("sessionState", &CoreBinding::sessionState)
-      .function("restoreSession", &CoreBinding::restoreSession)
-      .function("setEnabled", &CoreBinding::setEnabled)
-      .function("stats", &CoreBinding::stats)
-      .function("lastError", &CoreBinding::lastError)
-      .function("_invalidCall", &CoreBinding::invalidCall)
-      .function("_address", &CoreBinding::address);
-}

@@ -234,3 +234,28 @@ test('wrong JS types are error values, never exceptions, and the queue is intact
   assert.equal(fresh.requestTimeoutMs(), 15000);
   fresh.delete(); c.delete();
 });
+
+test('three string arguments arrive in order, non-ASCII intact; clickCategory and sessionState return strings', () => {
+  const c = new mod.Core();
+  assert.equal(c.configure('{}'), '');
+  c.seed('cd'.repeat(32));
+  assert.equal(c.setIdentity('müller', 'carte-€', 'contact-\u{1F600}'), 0);
+  c.trackClick(T0, 'socialChannels.linkedin');
+  const [e] = JSON.parse(c.pollBatch(T0 + 10000));
+  assert.equal(e.data.userCode, 'müller');
+  assert.equal(e.data.shareCode, 'carte-€');
+  assert.equal(e.data.contactId, 'contact-\u{1F600}');
+  assert.equal(c.clickCategory('socialChannels.linkedin'), 'social');
+  assert.equal(JSON.parse(c.sessionState()).constructor, Object);
+  c.delete();
+});
+
+test('a deleted Core throws on use instead of touching freed memory; others are unaffected', () => {
+  const a = core(), b = core();
+  a.delete();
+  assert.throws(() => a.trackClick(T0, 'contact.phone'), /used after delete/);
+  assert.throws(() => a.delete(), /used after delete/);
+  assert.equal(b.trackClick(T0, 'contact.phone'), QUEUED);
+  assert.equal(JSON.parse(b.stats()).queued, 1);
+  b.delete();
+});
