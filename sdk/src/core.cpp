@@ -214,9 +214,7 @@ void Core::enforce_queue_limit() {
 
 void Core::expire(std::int64_t now) {
   const auto too_old = [&](const Event& e) { return now - e.timestamp > cfg_.max_event_age_ms; };
-  const auto before = queue_.size();
-  queue_.erase(std::remove_if(queue_.begin(), queue_.end(), too_old), queue_.end());
-  std::size_t n = before - queue_.size();
+  std::size_t n = queue_.remove_if(too_old);
   if (normal_ && !normal_->in_flight) {
     auto& ev = normal_->events;
     const auto b = ev.size();
@@ -321,7 +319,7 @@ std::string Core::poll_batch(double now_ms) {
 }
 
 void Core::requeue_front(std::vector<Event>&& events) {
-  queue_.insert(queue_.begin(), std::make_move_iterator(events.begin()), std::make_move_iterator(events.end()));
+  queue_.push_front(std::move(events));
 }
 
 std::string Core::poll_urgent(double now_ms) {
@@ -529,14 +527,15 @@ int Core::restore(std::string_view text, double now_ms) {
   }
   // New to this core: persisted again by it (snapshot_since) under its own key.
   for (auto& e : loaded) e.seq = next_seq_++;
-  std::deque<Event> merged;
+  std::vector<Event> merged;
+  merged.reserve(loaded.size() + queue_.size());
   auto a = loaded.begin();
   auto b = queue_.begin();
   while (a != loaded.end() || b != queue_.end()) {
     if (b == queue_.end() || (a != loaded.end() && a->timestamp <= b->timestamp)) merged.push_back(std::move(*a++));
     else merged.push_back(std::move(*b++));
   }
-  queue_ = std::move(merged);
+  queue_.assign(std::move(merged));
   if (!loaded.empty() || expired) dirty_ = true;
   enforce_queue_limit();
   return static_cast<int>(loaded.size());

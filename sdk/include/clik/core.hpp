@@ -3,13 +3,13 @@
 // exceptions; errors are negative status codes plus last_error().
 #pragma once
 #include <cstdint>
-#include <deque>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 #include "clik/config.hpp"
 #include "clik/event.hpp"
+#include "clik/event_queue.hpp"
 #include "clik/random.hpp"
 #include "clik/session_table.hpp"
 #include "clik/stats.hpp"
@@ -125,7 +125,7 @@ class Core {
   bool has_identity_ = false;
   std::string user_code_, share_code_, contact_id_;
 
-  std::deque<Event> queue_;          // unsent, oldest first
+  EventQueue queue_;                 // unsent, oldest first
   std::optional<Batch> normal_;      // the one normal batch: in flight or waiting to retry
   std::vector<Batch> urgent_;        // keepalive batches handed over at page hide
   std::size_t urgent_bytes_in_flight_ = 0;
