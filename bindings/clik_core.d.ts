@@ -119,8 +119,10 @@ export interface Core {
   persistMark(): number;
   snapshotSince(mark: number): string;
   heldFloor(): number;
-  /** True when the queue changed since the last snapshot()/snapshotSince() call (the shim persists only then). */
+  /** True when the queue changed since the last snapshot()/snapshotSince()/markPersisted() call (the shim persists only then). */
   dirty(): boolean;
+  /** The caller's storage holds what it needs (events only left the core: nothing new to write): clears dirty(). */
+  markPersisted(): void;
   /** Loads a snapshot, merging with the current queue (duplicates by eventId skipped). Returns events restored or CORRUPT_INPUT. */
   restore(snapshot: string, nowMs: number): number;
   /** Session state of every identity (for sessionStorage). */

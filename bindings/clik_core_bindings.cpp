@@ -117,6 +117,7 @@ EMSCRIPTEN_KEEPALIVE std::uint32_t clik_snapshot_since(CoreBinding* b, double ma
 EMSCRIPTEN_KEEPALIVE double clik_persist_mark(CoreBinding* b) { return b->core().persist_mark(); }
 EMSCRIPTEN_KEEPALIVE double clik_held_floor(CoreBinding* b) { return b->core().held_floor(); }
 EMSCRIPTEN_KEEPALIVE int clik_dirty(CoreBinding* b) { return b->core().dirty() ? 1 : 0; }
+EMSCRIPTEN_KEEPALIVE void clik_mark_persisted(CoreBinding* b) { b->core().mark_persisted(); }
 EMSCRIPTEN_KEEPALIVE double clik_request_id(CoreBinding* b) { return b->core().request_id(); }
 EMSCRIPTEN_KEEPALIVE double clik_next_deadline(CoreBinding* b, double now) { return b->core().next_deadline(now); }
 

@@ -209,6 +209,9 @@ addOnInit(function () {
   proto['dirty'] = function () {
     return _clik_dirty(self(this)) !== 0;
   };
+  proto['markPersisted'] = function () {
+    _clik_mark_persisted(self(this));
+  };
   proto['requestId'] = function () {
     return _clik_request_id(self(this));
   };

@@ -150,7 +150,7 @@ export class Persistence {
     const floor = core.heldFloor();
     if (floor > mark) {
       // Nothing held: leave no key behind.
-      core.snapshotSince(mark); // clears dirty()
+      core.markPersisted();
       for (const c of this.chunks) this.local.remove(this.chunkKey(c.n));
       this.chunks = [];
       this.mark = mark;
@@ -166,7 +166,7 @@ export class Persistence {
     } else if (mark > this.mark) {
       this.addChunk(core.snapshotSince(this.mark), mark);
     } else {
-      core.snapshotSince(mark); // events only left: nothing new to write; clears dirty()
+      core.markPersisted(); // events only left: nothing new to write
     }
     this.mark = mark;
     const kept = [];

@@ -123,6 +123,11 @@ TEST_CASE("dirty tracks queue changes", "[persistence]") {
   c.poll_batch(kT0 + 10000);
   c.on_result(c.request_id(), kT0 + 10001, 200, "", "");
   CHECK(c.dirty());
+  // Events only left: the caller deletes chunks, writes nothing new, and says so.
+  c.mark_persisted();
+  CHECK_FALSE(c.dirty());
+  c.track_click(kT0 + 20000, "y");
+  CHECK(c.dirty());
 }
 
 TEST_CASE("incremental persistence: snapshot_since(mark) holds only what came after the mark", "[persistence]") {

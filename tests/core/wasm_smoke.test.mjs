@@ -165,6 +165,9 @@ test('incremental persistence: snapshotSince(mark) holds what came after it; hel
   assert.notEqual(c.pollBatch(T0 + 10000), '');
   assert.ok(c.onResult(c.requestId(), T0 + 10001, 200, '', '{"success":true}') >= 0);
   assert.equal(c.heldFloor(), c.persistMark() + 1, 'all delivered: nothing held');
+  assert.equal(c.dirty(), true, 'events left the core');
+  c.markPersisted();
+  assert.equal(c.dirty(), false, 'markPersisted clears dirty without a snapshot');
   c.delete();
 });
 

@@ -52,6 +52,9 @@ class Core {
 
   std::string snapshot() { return snapshot_since(0); }
   bool dirty() const { return dirty_; }
+  // The caller's storage is up to date without a new snapshot (events only
+  // left the core since the last one): clears dirty().
+  void mark_persisted() { dirty_ = false; }
   // Incremental persistence, so the shim writes what is new instead of the
   // whole queue after every change: every held event has a sequence number
   // (Event::seq). persist_mark() is the newest ever given; snapshot_since(m)
