@@ -24,16 +24,32 @@ bool parse_event_type(std::string_view name, EventType& out) {
 
 namespace {
 
+// True when `value` is printable ASCII with nothing JSON must escape: such a
+// value is already what append_sanitized + append_json_string would write.
+bool plain(std::string_view value) {
+  for (const char ch : value) {
+    const auto c = static_cast<unsigned char>(ch);
+    if (c < 0x20 || c >= 0x7F || c == '"' || c == '\\') return false;
+  }
+  return true;
+}
+
 // Writes ,"key":"value" with the value repaired and truncated; omitted when empty.
-void field(std::string& out, std::string& scratch, const char* key, std::string_view value,
+void field(std::string& out, std::string& scratch, std::string_view key, std::string_view value,
            std::size_t max_bytes, std::uint64_t& truncated) {
   if (value.empty()) return;
-  scratch.clear();
-  if (append_sanitized(scratch, value, max_bytes).truncated) ++truncated;
-  out.push_back(',');
-  out.push_back('"');
+  out.append(",\"");
   out.append(key);
   out.append("\":");
+  // The common case, copied once instead of sanitised into scratch and escaped out of it.
+  if (value.size() <= max_bytes && plain(value)) {
+    out.push_back('"');
+    out.append(value);
+    out.push_back('"');
+    return;
+  }
+  scratch.clear();
+  if (append_sanitized(scratch, value, max_bytes).truncated) ++truncated;
   append_json_string(out, scratch);
 }
 

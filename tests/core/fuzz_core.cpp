@@ -28,6 +28,9 @@ void check_body(const std::string& body, std::size_t budget) {
   // budget 0: the fuzzer configured its own limits, only check the shape.
   check(clik::is_valid_utf8(body));
   check(body.front() == '[' && body.back() == ']');
+  // The wire form is JSON for any input (the writer's fast paths included).
+  const auto parsed = nlohmann::json::parse(body, nullptr, false);
+  check(!parsed.is_discarded() && parsed.is_array());
   check(budget == 0 || body.size() + clik::kEnvelopeBytes <= budget);
 }
 
