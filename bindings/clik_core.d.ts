@@ -1,5 +1,5 @@
 // Types of the WebAssembly core module as the JS shim sees it (plain wasm exports
-// wrapped by bindings/clik_core_guard.js).
+// wrapped by bindings/clik_core_module.mjs, copied to build/wasm/clik_core.mjs).
 // Hand-written; bindings/clik_core_bindings.cpp must match it exactly.
 //
 // The core is sans-I/O: it never reads a clock, a random source, storage or
@@ -153,12 +153,13 @@ export interface CoreModule {
   Core: { new (): Core };
 }
 
-/** The emscripten factory (MODULARIZE + EXPORT_ES6). Pass `wasmBinary` under node. */
+/**
+ * Loads the module: from `wasmBinary` (no fetch; what node callers pass), else
+ * from the URL `locateFile('clik_core.wasm', '')` returns, else from
+ * clik_core.wasm next to this module. Rejects when it cannot compile (e.g. a
+ * CSP without 'wasm-unsafe-eval').
+ */
 export default function createClikCore(options?: {
   wasmBinary?: ArrayBuffer | Uint8Array;
   locateFile?: (path: string, prefix: string) => string;
-  instantiateWasm?: (
-    imports: WebAssembly.Imports,
-    receive: (instance: WebAssembly.Instance, module?: WebAssembly.Module) => void,
-  ) => object;
 }): Promise<CoreModule>;

@@ -3,12 +3,12 @@
 //
 // No embind: its 3.1.6 runtime (type registry, invokers, string marshalling
 // that copies byte by byte in JS under DYNAMIC_EXECUTION=0) was a large part of
-// the glue and of the .wasm, for a surface of a few numbers and strings.
+// the JS glue and of the .wasm, for a surface of a few numbers and strings.
 // Instead every call is one wasm export taking the binding's address; strings
 // travel as UTF-8 bytes in two buffers the binding owns (`in_` filled by JS,
 // `out_` read by JS), so a call is one wasm call plus a TextEncoder/TextDecoder
-// pass. clik_core_guard.js (post-js) checks JS argument types and builds the
-// Core class of clik_core.d.ts on these exports.
+// pass. clik_core_module.mjs loads the module, checks JS argument types and
+// builds the Core class of clik_core.d.ts on these exports.
 #include <emscripten/em_macros.h>
 
 #include <cstdint>

@@ -1,6 +1,6 @@
 // Builds the npm package into dist/ (run by scripts/build.sh after the WASM
 // core is built into build/wasm/):
-//   dist/index.mjs       ESM bundle of js/src + the emscripten glue
+//   dist/index.mjs       ESM bundle of js/src + the core's loader (build/wasm/clik_core.mjs)
 //   dist/index.d.ts      the hand-written public types (js/index.d.ts)
 //   dist/clik_core.wasm  located at run time with new URL('./clik_core.wasm', import.meta.url)
 // Then, if js/script-tag/build.mjs exists, awaits its buildScriptTag({root, distDir})
@@ -35,8 +35,8 @@ async function main() {
     outfile: path.join(distDir, 'index.mjs'),
     bundle: true,
     format: 'esm',
-    // Neutral: the bundle runs in browsers and node. The glue is built for
-    // web,worker (no require/__dirname); node gets wasmBinary from the loader.
+    // Neutral: the bundle runs in browsers and node (no require/__dirname);
+    // under node the loader reads the .wasm itself and passes wasmBinary.
     platform: 'neutral',
     target: ['es2020', 'node20', 'chrome100'],
     // Never bundled: a peer dependency used only through the user's client.

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Core benchmark (not a test: prints numbers, asserts nothing):
-#   1. gzip -9 and brotli size of the shipped module (build/wasm: .wasm + glue),
+#   1. gzip -9 and brotli size of the shipped module (build/wasm: .wasm + its JS loader),
 #   2. ns per track call through the WASM boundary in node 20 (1e6 calls), next
 #      to a pure-JS baseline measured in the same run.
 # Usage: bench/core/run.sh [calls]      (default 1000000)

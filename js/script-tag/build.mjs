@@ -1,5 +1,5 @@
 // Builds the script-tag download into <distDir>/script/: clik.js (an IIFE:
-// shim + emscripten glue, minified, ES2020) and the core's .wasm next to it
+// shim + the core's loader, minified, ES2020) and the core's .wasm next to it
 // under a content-hashed name, so a cached clik.js never meets a wasm of
 // another build. Nothing else goes in that folder: it is exactly what a page
 // with the script tag downloads.
@@ -57,7 +57,7 @@ export async function buildScriptTag({ root, distDir, inlineWasm = false, outDir
     legalComments: 'none',
     write: false,
     logLevel: 'silent',
-    // The glue's and the loader's default wasm location use import.meta.url, which
+    // The core module's and the loader's default wasm location use import.meta.url, which
     // a classic script does not have; the entry always passes the location itself.
     define: { 'import.meta.url': 'undefined' },
     plugins: [wasmModule(inlineWasm ? { wasmFileName: null, wasmBase64: wasm.toString('base64') } : { wasmFileName, wasmBase64: null })],

@@ -9,7 +9,7 @@
 //   3. `new URL('./clik_core.wasm', import.meta.url)`: the literal pattern Vite
 //      and webpack 5 recognise, so bundlers emit the asset and rewrite the URL.
 // Under node a file: URL is read with fs (imported dynamically, only there);
-// browsers let the glue stream-compile it from the URL.
+// browsers stream-compile it from the URL (bindings/clik_core_module.mjs).
 import createClikCore from '../../build/wasm/clik_core.mjs';
 
 function defaultWasmUrl() {
@@ -28,13 +28,7 @@ async function readFileUrl(url) {
 }
 
 async function instantiate(wasmBinary, wasmUrl) {
-  const messages = [];
-  const moduleOptions = {
-    // The glue would print "Aborted(...)" itself; we report once, in the tracker.
-    print: () => {},
-    printErr: (m) => { messages.push(String(m)); },
-    onAbort: (m) => { messages.push(String(m)); },
-  };
+  const moduleOptions = {};
   if (wasmBinary) {
     moduleOptions.wasmBinary = wasmBinary;
   } else {
@@ -54,8 +48,7 @@ async function instantiate(wasmBinary, wasmUrl) {
     if (!mod || typeof mod.Core !== 'function') throw new Error('module has no Core class');
     return mod;
   } catch (err) {
-    const detail = messages.length ? ` (${messages.join('; ')})` : '';
-    const e = new Error(`clik-analytics: the WebAssembly core could not load: ${err && err.message ? err.message : err}${detail}`);
+    const e = new Error(`clik-analytics: the WebAssembly core could not load: ${err && err.message ? err.message : err}`);
     e.cause = err;
     throw e;
   }

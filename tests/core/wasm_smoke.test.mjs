@@ -262,3 +262,28 @@ test('a deleted Core throws on use instead of touching freed memory; others are 
   assert.equal(JSON.parse(b.stats()).queued, 1);
   b.delete();
 });
+
+test('loading by URL: streamed when served as application/wasm, compiled from bytes otherwise, a clear error on 404', async () => {
+  const http = await import('node:http');
+  const bytes = await readFile(wasmDir + 'clik_core.wasm');
+  const server = http.createServer((req, res) => {
+    if (req.url === '/missing.wasm') { res.writeHead(404); return res.end(); }
+    res.writeHead(200, { 'content-type': req.url === '/plain.wasm' ? 'text/plain' : 'application/wasm' });
+    res.end(bytes);
+  });
+  await new Promise((r) => server.listen(0, '127.0.0.1', r));
+  const base = `http://127.0.0.1:${server.address().port}`;
+  const { default: createClikCore } = await import(wasmDir + 'clik_core.mjs');
+  try {
+    for (const file of ['/core.wasm', '/plain.wasm']) {
+      const m = await createClikCore({ locateFile: (path) => { assert.equal(path, 'clik_core.wasm'); return base + file; } });
+      const c = new m.Core();
+      assert.equal(c.setIdentity('u', 's', ''), 0);
+      assert.equal(c.trackClick(T0, 'contact.phone'), QUEUED, file);
+      c.delete();
+    }
+    await assert.rejects(createClikCore({ locateFile: () => base + '/missing.wasm' }), /missing\.wasm.*HTTP 404/);
+  } finally {
+    server.close();
+  }
+});
