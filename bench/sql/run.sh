@@ -2,17 +2,29 @@
 # Ingest and dashboard benchmark, all in one run on one durable (fsync on) throwaway
 # PostgreSQL 15 cluster:
 #   * events/s and ms per call for batch sizes 20/100/500: the seed's function (baseline,
-#     bench/sql/seed_baseline.sql), ours (sql/), and a plain COPY of the same rows;
+#     bench/sql/seed_baseline.sql), ours (sql/), and a plain COPY of the same rows,
+#     interleaved in rounds (seed, ours, COPY; the next round starts with ours) so that a
+#     slow spell of this shared VM's disk falls on all of them: each figure is the median
+#     of the rounds, and the ratio's range over the rounds is printed beside it;
 #     1 client; 8 clients with browser-like batches (one new session per batch, many cards);
 #     1 and 8 clients with batches that share 4 hot sessions of one hot card (does
 #     throughput grow with writers on hot rows?);
 #   * get_analytics_dashboard latency (7-day range) with 1 M stored events, and 10 M with --10m.
-# Usage: bench/sql/run.sh [--10m] [--quick]
+# Usage: bench/sql/run.sh [--10m] [--quick] [--rounds N]   (N: 3 by default)
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
-big=0; quick=0
-for a in "$@"; do case $a in --10m) big=1 ;; --quick) quick=1 ;; *) echo "unknown option $a" >&2; exit 2 ;; esac; done
+big=0; quick=0; rounds=3
+while [ $# -gt 0 ]; do
+  case $1 in
+    --10m) big=1 ;;
+    --quick) quick=1 ;;
+    --rounds) rounds=${2:-}; shift ;;
+    *) echo "unknown option $1" >&2; exit 2 ;;
+  esac
+  shift
+done
+case $rounds in ''|*[!0-9]*|0) echo "--rounds takes a whole number >= 1" >&2; exit 2 ;; esac
 
 dir=$(mktemp -d /tmp/clik-sql-bench.XXXXXX)
 trap 'bash "$root/scripts/pg-temp.sh" stop "$dir"' EXIT
@@ -24,9 +36,9 @@ q -c 'SET client_min_messages = warning' -f "$here/seed_baseline.sql" -f "$here/
 # Limits stay active (their cost is measured) but high enough not to trip.
 q -c "UPDATE analytics.settings SET rate_limit_ip_calls = 1000000000, rate_limit_user_code_events = 1000000000"
 
-# events per measured run, per batch size (calls = events / size)
-declare -A events_per_run=([20]=20000 [100]=40000 [500]=60000)
-[ $quick = 1 ] && events_per_run=([20]=4000 [100]=8000 [500]=10000)
+# events per measured step (all rounds together), per batch size (calls = events / size)
+declare -A events_per_run=([20]=24000 [100]=48000 [500]=96000)
+[ $quick = 1 ] && events_per_run=([20]=4800 [100]=9600 [500]=12000)
 next_id=1
 
 # prepare SHAPE SIZE CALLS -> fresh batches, sequence pointing at the first
@@ -57,33 +69,52 @@ copy_run() {
   python3 -c "import sys; t=$end-$start; print(f'{$1*$2/t:.1f} {t*1000/$2:.3f}')"
 }
 
+# One line per step: clients|shape|size|then per round "seed_tps seed_ms ours_tps ours_ms copy_eps copy_ms" joined by ';'
 rows=()
 for mode in "1 browser" "8 browser" "1 hot" "8 hot"; do
   set -- $mode; clients=$1 shape=$2
   for size in 20 100 500; do
-    calls=$(( events_per_run[$size] / size )); calls=$(( calls / clients * clients ))
-    prepare "$shape" "$size" "$calls"; read -r seed_tps seed_ms < <(pgbench_run call_seed.pgbench "$clients" "$calls")
-    prepare "$shape" "$size" "$calls"; read -r ours_tps ours_ms < <(pgbench_run call_ours.pgbench "$clients" "$calls")
-    copy_eps=- copy_ms=-
-    if [ "$clients" = 1 ]; then read -r copy_eps copy_ms < <(copy_run "$size" "$calls" "$first_id"); fi
-    rows+=("$clients|$shape|$size|$seed_tps|$seed_ms|$ours_tps|$ours_ms|$copy_eps|$copy_ms")
-    echo "measured: $clients client(s), $shape, $size events/call" >&2
+    calls=$(( events_per_run[$size] / size / rounds )); calls=$(( calls / clients * clients ))
+    [ $calls -ge $clients ] || calls=$clients
+    per_round=()
+    for ((r = 0; r < rounds; r++)); do
+      for who in $( [ $((r % 2)) = 0 ] && echo "seed ours" || echo "ours seed" ); do
+        prepare "$shape" "$size" "$calls"; read -r tps ms < <(pgbench_run "call_$who.pgbench" "$clients" "$calls")
+        if [ "$who" = seed ]; then seed_tps=$tps seed_ms=$ms; else ours_tps=$tps ours_ms=$ms; fi
+      done
+      copy_eps=- copy_ms=-
+      if [ "$clients" = 1 ]; then read -r copy_eps copy_ms < <(copy_run "$size" "$calls" "$first_id"); fi
+      per_round+=("$seed_tps $seed_ms $ours_tps $ours_ms $copy_eps $copy_ms")
+    done
+    rows+=("$clients|$shape|$size|$(IFS=';'; echo "${per_round[*]}")")
+    echo "measured: $clients client(s), $shape, $size events/call, $rounds round(s) of $calls calls" >&2
   done
 done
 
 echo
 echo "Ingest (PostgreSQL 15, fsync on, $(nproc) cores; events/s = calls/s x batch size; ms = mean per call)"
-printf '%-8s %-8s %5s | %9s %7s | %9s %7s | %9s %7s | %9s %9s\n' clients batches size "seed ev/s" "ms" "ours ev/s" "ms" "COPY ev/s" "ms" "ours/seed" "ours/COPY"
+echo "median of $rounds interleaved rounds; [min-max] of the ratio over the rounds"
+printf '%-8s %-8s %5s | %9s %7s | %9s %7s | %9s %7s | %-17s %-17s\n' clients batches size "seed ev/s" "ms" "ours ev/s" "ms" "COPY ev/s" "ms" "ours/seed" "ours/COPY"
 for r in "${rows[@]}"; do
-  IFS='|' read -r c s z st sm ot om ce cm <<< "$r"
-  python3 - "$c" "$s" "$z" "$st" "$sm" "$ot" "$om" "$ce" "$cm" <<'PY'
-import sys
-c, s, z, st, sm, ot, om, ce, cm = sys.argv[1:]
-z = int(z); se = float(st) * z; oe = float(ot) * z
-ratio_copy = f"{oe / float(ce):.2f}" if ce != '-' else '-'
-ce_s = f"{float(ce):9.0f}" if ce != '-' else f"{'-':>9}"
-cm_s = f"{float(cm):7.2f}" if cm != '-' else f"{'-':>7}"
-print(f"{c:<8} {s:<8} {z:5d} | {se:9.0f} {float(sm):7.2f} | {oe:9.0f} {float(om):7.2f} | {ce_s} {cm_s} | {oe / se:9.2f} {ratio_copy:>9}")
+  python3 - "$r" <<'PY'
+import statistics, sys
+c, s, z, rounds = sys.argv[1].split('|')
+z = int(z)
+runs = [x.split() for x in rounds.split(';')]
+med = lambda xs: statistics.median(xs)
+seed_eps = [float(x[0]) * z for x in runs]; seed_ms = [float(x[1]) for x in runs]
+ours_eps = [float(x[2]) * z for x in runs]; ours_ms = [float(x[3]) for x in runs]
+has_copy = runs[0][4] != '-'
+def ratio(rs):
+    return f"{med(rs):.2f} [{min(rs):.2f}-{max(rs):.2f}]"
+vs_seed = ratio([o / e for o, e in zip(ours_eps, seed_eps)])
+if has_copy:
+    copy_eps = [float(x[4]) for x in runs]; copy_ms = [float(x[5]) for x in runs]
+    copy_s = f"{med(copy_eps):9.0f} {med(copy_ms):7.2f}"
+    vs_copy = ratio([o / k for o, k in zip(ours_eps, copy_eps)])
+else:
+    copy_s = f"{'-':>9} {'-':>7}"; vs_copy = '-'
+print(f"{c:<8} {s:<8} {z:5d} | {med(seed_eps):9.0f} {med(seed_ms):7.2f} | {med(ours_eps):9.0f} {med(ours_ms):7.2f} | {copy_s} | {vs_seed:<17} {vs_copy:<17}")
 PY
 done
 
