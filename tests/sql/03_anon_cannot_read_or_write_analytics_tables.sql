@@ -54,9 +54,11 @@ SELECT ok(has_function_privilege('authenticated', 'public.get_analytics_dashboar
 SELECT is(
   (SELECT array_agg(p.oid::regprocedure::text ORDER BY 1) FROM pg_proc p, aclexplode(coalesce(p.proacl, acldefault('f', p.proowner))) a
    WHERE p.pronamespace IN ('public'::regnamespace, 'analytics'::regnamespace) AND a.grantee = 0 AND a.privilege_type = 'EXECUTE'
-     AND p.proname IN ('ingest_analytics_batch', 'get_analytics_dashboard', 'raise_http', 'default_click_category', 'prune_expired')),
+     AND p.proname IN ('ingest_analytics_batch', 'get_analytics_dashboard', 'raise_http', 'raise_rate_limited',
+                       'default_click_category', 'prune_expired')),
   NULL, 'PUBLIC may execute none of our functions');
-SELECT ok(NOT has_function_privilege('anon', 'analytics.raise_http(integer, text, text, text, text, integer)', 'EXECUTE'),
+SELECT ok(NOT has_function_privilege('anon', 'analytics.raise_http(integer, text, text, text, text, integer)', 'EXECUTE')
+          AND NOT has_function_privilege('anon', 'analytics.raise_rate_limited(text, integer)', 'EXECUTE'),
   'anon may not call the internal helpers');
 SELECT is(array_agg(DISTINCT acl.grantee::regrole::text ORDER BY acl.grantee::regrole::text),
           ARRAY['anon', 'authenticated', 'postgres'], 'ingest_analytics_batch: EXECUTE only for anon, authenticated (and its owner)')

@@ -20,8 +20,9 @@ DROP FUNCTION analytics.deliberately_broken();
 
 SELECT is((SELECT count(*) FROM pg_proc p JOIN pg_language l ON l.oid = p.prolang AND l.lanname = 'plpgsql'
            WHERE p.oid IN ('public.ingest_analytics_batch(jsonb)'::regprocedure, 'public.get_analytics_dashboard(text, jsonb)'::regprocedure,
-                           'analytics.raise_http(integer, text, text, text, text, integer)'::regprocedure)), 3::bigint,
-  'the three PL/pgSQL functions exist and are in the checked set');
+                           'analytics.raise_http(integer, text, text, text, text, integer)'::regprocedure,
+                           'analytics.raise_rate_limited(text, integer)'::regprocedure)), 4::bigint,
+  'the four PL/pgSQL functions exist and are in the checked set');
 SELECT is((SELECT array_agg(fn || ':' || lineno || ' ' || message) FROM checked WHERE level = 'error'), NULL,
   'plpgsql_check finds no errors');
 SELECT is((SELECT array_agg(fn || ':' || lineno || ' ' || message) FROM checked WHERE level LIKE 'warning%'), NULL,
