@@ -230,13 +230,13 @@ if (timing.baseline.crashed || timing.clik.crashed) throw new Error(`bench/js: $
 const base = timing.baseline.taskUs;
 const peers = ['posthog', 'mixpanel', 'segment'].filter((p) => !timing[p].crashed);
 const fastestPeer = Math.min(...peers.map((p) => timing[p].taskUs));
-for (const { id, label } of SDKS) {
+for (const { id, label, floor } of SDKS) {
   const t = timing[id];
   if (t.crashed) {
     out.push(`| ${label} | page crashed: ${t.crashed} | | | |`);
     continue;
   }
-  const peerRatio = peers.includes(id) || SDKS.find((x) => x.id === id).floor ? '' : (fastestPeer / t.taskUs).toFixed(1) + '×';
+  const peerRatio = peers.includes(id) || floor ? '' : (fastestPeer / t.taskUs).toFixed(1) + '×';
   out.push(`| ${label} | ${t.syncUs.toFixed(2)} | ${t.taskUs.toFixed(2)} | ${(t.taskUs / base).toFixed(1)}× | ${peerRatio} |`);
 }
 out.push('');
@@ -249,7 +249,7 @@ const floors = SDKS.filter((x) => x.floor && !timing[x.id].crashed);
 if (floors.length) {
   out.push('', 'Floors (reference batchers, not SDKs: bench/js/sdks/floor_batcher.mjs): ' +
     floors.map((x) => `${x.label.replace(/^floor: /, '')} costs ${(timing[x.id].taskUs / base).toFixed(1)}× the baseline`).join('; ') +
-    `. clik-analytics costs ${(clik / timing[floors[floors.length - 1].id].taskUs).toFixed(1)}× the last floor.`);
+    `. clik-analytics costs ${(clik / timing[floors.at(-1).id].taskUs).toFixed(1)}× the ${floors.at(-1).label.replace(/^floor: /, '')} floor.`);
 }
 const errs = Object.entries(timing).filter(([, t]) => t.errors && t.errors.length);
 for (const [id, t] of errs) out.push('', `Page errors during ${id}: ${t.errors.join('; ')}`);
