@@ -46,15 +46,40 @@ prepare() {
   q -c "SELECT bench.make_batches('$1', $2, $3, $next_id)" -c "SELECT setval('bench.batch_seq', $next_id, false)" >/dev/null
   first_id=$next_id; next_id=$((next_id + $3))
 }
-# pgbench_run SCRIPT CLIENTS CALLS -> "events_per_s ms_per_call"
+# server_cpu_ms -> CPU time (user + system, ms) the cluster's processes have used so far:
+# the live ones (postmaster and its children) plus the backends that already exited
+# (reaped into the postmaster's cutime/cstime). Unlike wall time, it does not move with
+# the VM disk's fsync latency, so it shows what a call costs the server's cores.
+server_cpu_ms() {
+  python3 - "$(head -1 "$dir/data/postmaster.pid")" <<'PY'
+import os, sys
+pm, total = sys.argv[1], 0
+for p in os.listdir('/proc'):
+    if not p.isdigit():
+        continue
+    try:
+        f = open(f'/proc/{p}/stat').read().rsplit(')', 1)[1].split()
+    except OSError:
+        continue
+    if p == pm:
+        total += sum(int(x) for x in f[11:15])   # utime stime cutime cstime
+    elif f[1] == pm:
+        total += int(f[11]) + int(f[12])         # utime stime
+print(total * 1000 // os.sysconf('SC_CLK_TCK'))
+PY
+}
+# pgbench_run SCRIPT CLIENTS CALLS -> "events_per_s ms_per_call server_cpu_ms_per_call"
 pgbench_run() {
-  local out tps lat
+  local out tps lat cpu0 cpu1
+  cpu0=$(server_cpu_ms)
   out=$(pgbench "$url" -n -c "$2" -j "$2" -t $(( $3 / $2 )) -f "$here/$1" 2>&1) || { echo "$out" >&2; return 1; }
+  cpu1=$(server_cpu_ms)
   tps=$(echo "$out" | sed -n 's/^tps = \([0-9.]*\).*/\1/p' | tail -1)
   lat=$(echo "$out" | sed -n 's/^latency average = \([0-9.]*\) ms/\1/p')
-  echo "$tps $lat"
+  echo "$tps $lat $(python3 -c "print(f'{($cpu1 - $cpu0) / $3:.3f}')")"
 }
-# copy_run SIZE CALLS FIRST_ID -> "events_per_s ms_per_call": one COPY (one transaction) per batch
+# copy_run SIZE CALLS FIRST_ID -> "events_per_s ms_per_call server_cpu_ms_per_call": one COPY
+# (one transaction) per batch
 copy_run() {
   local f="$dir/copy.sql" i start end
   : > "$f"
@@ -63,13 +88,14 @@ copy_run() {
     q -c "COPY (SELECT * FROM bench.flat_rows($(( $3 + i )), $(( $3 + i )))) TO STDOUT" >> "$f"
     echo '\.' >> "$f"
   done
-  start=$(date +%s.%N)
+  cpu0=$(server_cpu_ms); start=$(date +%s.%N)
   psql "$url" -X -q -v ON_ERROR_STOP=1 -f "$f" >/dev/null
-  end=$(date +%s.%N)
-  python3 -c "import sys; t=$end-$start; print(f'{$1*$2/t:.1f} {t*1000/$2:.3f}')"
+  end=$(date +%s.%N); cpu1=$(server_cpu_ms)
+  python3 -c "t=$end-$start; print(f'{$1*$2/t:.1f} {t*1000/$2:.3f} {($cpu1 - $cpu0) / $2:.3f}')"
 }
 
-# One line per step: clients|shape|size|then per round "seed_tps seed_ms ours_tps ours_ms copy_eps copy_ms" joined by ';'
+# One line per step: clients|shape|size|then per round
+# "seed_tps seed_ms seed_cpu ours_tps ours_ms ours_cpu copy_eps copy_ms copy_cpu" joined by ';'
 rows=()
 for mode in "1 browser" "8 browser" "1 hot" "8 hot"; do
   set -- $mode; clients=$1 shape=$2
@@ -79,44 +105,58 @@ for mode in "1 browser" "8 browser" "1 hot" "8 hot"; do
     per_round=()
     for ((r = 0; r < rounds; r++)); do
       for who in $( [ $((r % 2)) = 0 ] && echo "seed ours" || echo "ours seed" ); do
-        prepare "$shape" "$size" "$calls"; read -r tps ms < <(pgbench_run "call_$who.pgbench" "$clients" "$calls")
-        if [ "$who" = seed ]; then seed_tps=$tps seed_ms=$ms; else ours_tps=$tps ours_ms=$ms; fi
+        prepare "$shape" "$size" "$calls"; read -r tps ms cpu < <(pgbench_run "call_$who.pgbench" "$clients" "$calls")
+        if [ "$who" = seed ]; then seed="$tps $ms $cpu"; else ours="$tps $ms $cpu"; fi
       done
-      copy_eps=- copy_ms=-
-      if [ "$clients" = 1 ]; then read -r copy_eps copy_ms < <(copy_run "$size" "$calls" "$first_id"); fi
-      per_round+=("$seed_tps $seed_ms $ours_tps $ours_ms $copy_eps $copy_ms")
+      copy="- - -"
+      if [ "$clients" = 1 ]; then copy=$(copy_run "$size" "$calls" "$first_id"); fi
+      per_round+=("$seed $ours $copy")
     done
     rows+=("$clients|$shape|$size|$(IFS=';'; echo "${per_round[*]}")")
     echo "measured: $clients client(s), $shape, $size events/call, $rounds round(s) of $calls calls" >&2
   done
 done
 
+# print_table wall|cpu: the same steps, by wall time (what a caller waits; fsync latency
+# included) or by server CPU per call (what the cores pay; the disk left out)
+print_table() {
+  for r in "${rows[@]}"; do
+    python3 - "$1" "$r" <<'PY'
+import statistics, sys
+what, row = sys.argv[1], sys.argv[2]
+c, s, z, rounds = row.split('|')
+z = int(z)
+runs = [[None if v == '-' else float(v) for v in x.split()] for x in rounds.split(';')]
+med = statistics.median
+ratio = lambda rs: f"{med(rs):.2f} [{min(rs):.2f}-{max(rs):.2f}]"
+has_copy = runs[0][6] is not None
+if what == 'wall':
+    # calls/s from pgbench (tps) or from the COPY file's wall time (already events/s)
+    eps = {k: [x[i] * (z if k != 'copy' else 1) for x in runs] for k, i in (('seed', 0), ('ours', 3), ('copy', 6)) if k != 'copy' or has_copy}
+    ms = {k: [x[i] for x in runs] for k, i in (('seed', 1), ('ours', 4), ('copy', 7)) if k != 'copy' or has_copy}
+    cell = lambda k: f"{med(eps[k]):9.0f} {med(ms[k]):7.2f}" if k in eps else f"{'-':>9} {'-':>7}"
+    vs_seed = ratio([o / e for o, e in zip(eps['ours'], eps['seed'])])
+    vs_copy = ratio([o / k for o, k in zip(eps['ours'], eps['copy'])]) if has_copy else '-'
+else:
+    # events per CPU-second = batch size / CPU ms per call * 1000; ratios as for wall time (higher = cheaper)
+    cpu = {k: [x[i] for x in runs] for k, i in (('seed', 2), ('ours', 5), ('copy', 8)) if k != 'copy' or has_copy}
+    cell = lambda k: f"{z * 1000 / med(cpu[k]):13.0f} {med(cpu[k]):7.2f}" if k in cpu else f"{'-':>13} {'-':>7}"
+    vs_seed = ratio([e / o for o, e in zip(cpu['ours'], cpu['seed'])])
+    vs_copy = ratio([k / o for o, k in zip(cpu['ours'], cpu['copy'])]) if has_copy else '-'
+print(f"{c:<8} {s:<8} {z:5d} | {cell('seed')} | {cell('ours')} | {cell('copy')} | {vs_seed:<17} {vs_copy:<17}")
+PY
+  done
+}
+
 echo
 echo "Ingest (PostgreSQL 15, fsync on, $(nproc) cores; events/s = calls/s x batch size; ms = mean per call)"
 echo "median of $rounds interleaved rounds; [min-max] of the ratio over the rounds"
 printf '%-8s %-8s %5s | %9s %7s | %9s %7s | %9s %7s | %-17s %-17s\n' clients batches size "seed ev/s" "ms" "ours ev/s" "ms" "COPY ev/s" "ms" "ours/seed" "ours/COPY"
-for r in "${rows[@]}"; do
-  python3 - "$r" <<'PY'
-import statistics, sys
-c, s, z, rounds = sys.argv[1].split('|')
-z = int(z)
-runs = [x.split() for x in rounds.split(';')]
-med = lambda xs: statistics.median(xs)
-seed_eps = [float(x[0]) * z for x in runs]; seed_ms = [float(x[1]) for x in runs]
-ours_eps = [float(x[2]) * z for x in runs]; ours_ms = [float(x[3]) for x in runs]
-has_copy = runs[0][4] != '-'
-def ratio(rs):
-    return f"{med(rs):.2f} [{min(rs):.2f}-{max(rs):.2f}]"
-vs_seed = ratio([o / e for o, e in zip(ours_eps, seed_eps)])
-if has_copy:
-    copy_eps = [float(x[4]) for x in runs]; copy_ms = [float(x[5]) for x in runs]
-    copy_s = f"{med(copy_eps):9.0f} {med(copy_ms):7.2f}"
-    vs_copy = ratio([o / k for o, k in zip(ours_eps, copy_eps)])
-else:
-    copy_s = f"{'-':>9} {'-':>7}"; vs_copy = '-'
-print(f"{c:<8} {s:<8} {z:5d} | {med(seed_eps):9.0f} {med(seed_ms):7.2f} | {med(ours_eps):9.0f} {med(ours_ms):7.2f} | {copy_s} | {vs_seed:<17} {vs_copy:<17}")
-PY
-done
+print_table wall
+echo
+echo "Server CPU per call, same runs (all of the cluster's processes, user + system; ev/CPU-s = events per CPU-second)"
+printf '%-8s %-8s %5s | %13s %7s | %13s %7s | %13s %7s | %-17s %-17s\n' clients batches size "seed ev/CPU-s" "cpu ms" "ours ev/CPU-s" "cpu ms" "COPY ev/CPU-s" "cpu ms" "ours/seed" "ours/COPY"
+print_table cpu
 
 # ---- dashboard latency -------------------------------------------------------------
 q -c "INSERT INTO public.user_code_ownership (user_id, user_code) VALUES
