@@ -140,9 +140,9 @@ async function phase(fn, clients) {
           (select count(*) from analytics.page_views)::int + (select count(*) from analytics.clicks)::int
             + (select count(*) from analytics.session_events)::int as raw,
           (select count(*) from analytics.page_views)::int as pv, (select coalesce(sum(page_views), 0) from analytics.sessions)::int as s_pv,
-          (select coalesce(sum(views), 0) from analytics.daily_page_views)::int as r_pv,
+          (select coalesce(sum(events), 0) from analytics.daily_rollups where kind = 'p')::int as r_pv,
           (select count(*) from analytics.clicks)::int as cl, (select coalesce(sum(clicks), 0) from analytics.sessions)::int as s_cl,
-          (select coalesce(sum(clicks), 0) from analytics.daily_click_categories)::int as r_cl`)).rows;
+          (select coalesce(sum(events), 0) from analytics.daily_rollups where kind = 'c')::int as r_cl`)).rows;
       rows = c.raw;
       exact = c.raw === eventsOk && c.s_pv === c.pv && c.r_pv === c.pv && c.s_cl === c.cl && c.r_cl === c.cl;
       exact = exact ? 'yes' : `NO (raw ${c.raw}/${eventsOk}, session page views ${c.s_pv}/${c.pv}, clicks ${c.s_cl}/${c.cl})`;

@@ -129,20 +129,12 @@ BEGIN
         GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9) AS per_session
   GROUP BY 1, 2, 3, 4, 5, 6, 7, 8;
 
-  INSERT INTO analytics.daily_sessions AS r (user_code, day, share_code, contact_id, shard, sessions)
-  SELECT user_code, day, share_code, contact_id, shard, sessions FROM load_buckets WHERE kind = 's'
-  ON CONFLICT ON CONSTRAINT daily_sessions_pkey DO UPDATE SET sessions = r.sessions + excluded.sessions;
-  INSERT INTO analytics.daily_page_views AS r (user_code, day, share_code, contact_id, page_type, shard, views, unique_sessions)
-  SELECT user_code, day, share_code, contact_id, item, shard, n, sessions FROM load_buckets WHERE kind = 'p'
-  ON CONFLICT ON CONSTRAINT daily_page_views_pkey DO UPDATE
-    SET views = r.views + excluded.views, unique_sessions = r.unique_sessions + excluded.unique_sessions;
-  INSERT INTO analytics.daily_click_categories AS r (user_code, day, share_code, contact_id, click_category, shard, clicks, unique_sessions)
-  SELECT user_code, day, share_code, contact_id, item, shard, n, sessions FROM load_buckets WHERE kind = 'c'
-  ON CONFLICT ON CONSTRAINT daily_click_categories_pkey DO UPDATE
-    SET clicks = r.clicks + excluded.clicks, unique_sessions = r.unique_sessions + excluded.unique_sessions;
-  INSERT INTO analytics.daily_click_targets AS r (user_code, day, share_code, contact_id, click_target, click_category, shard, clicks, unique_sessions)
-  SELECT user_code, day, share_code, contact_id, item, category, shard, n, sessions FROM load_buckets WHERE kind = 't'
-  ON CONFLICT ON CONSTRAINT daily_click_targets_pkey DO UPDATE
-    SET clicks = r.clicks + excluded.clicks, unique_sessions = r.unique_sessions + excluded.unique_sessions;
+  INSERT INTO analytics.daily_rollups AS r (user_code, kind, day, share_code, contact_id, item, category, shard,
+                                            events, unique_sessions)
+  SELECT user_code, kind::"char", day, share_code, contact_id, item, category, shard,
+         CASE WHEN kind = 's' THEN 0 ELSE n END, sessions
+  FROM load_buckets
+  ON CONFLICT ON CONSTRAINT daily_rollups_pkey DO UPDATE
+    SET events = r.events + excluded.events, unique_sessions = r.unique_sessions + excluded.unique_sessions;
 END
 $$;

@@ -180,7 +180,7 @@ for target in "${targets[@]}"; do
   q -c "VACUUM ANALYZE" >/dev/null
   loaded=$(q -c "SELECT (SELECT count(*) FROM analytics.page_views) + (SELECT count(*) FROM analytics.clicks) + (SELECT count(*) FROM analytics.session_events)")
   hot_events=$(q -c "SELECT count(*) FROM analytics.page_views WHERE user_code = 'card_hot'")
-  rollup_rows=$(q -c "SELECT (SELECT count(*) FROM analytics.daily_page_views) + (SELECT count(*) FROM analytics.daily_click_targets) + (SELECT count(*) FROM analytics.daily_click_categories) + (SELECT count(*) FROM analytics.daily_sessions)")
+  rollup_rows=$(q -c "SELECT count(*) FROM analytics.daily_rollups")
   hot_ms=$(dash_ms card_hot); typ_ms=$(dash_ms card_500)
   printf '%12s %14s %12s %12s %14s\n' "$loaded" "$hot_events pv" "$hot_ms" "$typ_ms" "$rollup_rows"
 done

@@ -119,8 +119,8 @@ CREATE TABLE IF NOT EXISTS analytics.sessions (
 );
 
 -- Which rollup buckets each session already counts in ("unique sessions"): one row
--- per (session, kind, UTC day, card, share code, contact, item), kind 's' any event
--- (daily_sessions), 'p' page type, 'c' click category, 't' click target. The ingest
+-- per (session, kind, UTC day, card, share code, contact, item), kind 's' any event,
+-- 'p' page type, 'c' click category, 't' click target (as in daily_rollups). The ingest
 -- inserts the marks its batch wants with ON CONFLICT DO NOTHING: the rows that really
 -- got inserted are the sessions new in their bucket. The unique index makes that
 -- atomic without locking the session row, so a hot session's row is locked only for
@@ -165,56 +165,60 @@ END
 $$;
 
 -- ---------------------------------------------------------------------------
--- Dashboard rollups, maintained by ingest_analytics_batch in the same transaction.
--- Days are UTC days. '' in share_code / contact_id means "none". shard spreads one
--- logical row over several physical rows; readers sum over shards.
+-- Dashboard rollups, maintained by ingest_analytics_batch in the same transaction,
+-- all in one table so that a batch upserts them all with one INSERT (one index to
+-- probe, one plan node to start, instead of four of each: most of a small batch's
+-- cost is such fixed cost). One row per
+-- (card, kind, UTC day, share code, contact, item, category, shard):
+--   kind 's'  sessions:        item '',          unique_sessions = distinct sessions with any event
+--   kind 'p'  page type:       item page type,   events = page views
+--   kind 'c'  click category:  item category,    events = clicks
+--   kind 't'  click target:    item target,      category = its click category, events = clicks
+-- unique_sessions: distinct sessions in the bucket (see session_bucket_marks). '' in
+-- share_code / contact_id means "none". shard spreads one logical row over several
+-- physical rows; readers sum over shards. Keys are identifiers, compared byte-wise.
 -- ---------------------------------------------------------------------------
-CREATE TABLE IF NOT EXISTS analytics.daily_sessions (
-  user_code text NOT NULL,
+CREATE TABLE IF NOT EXISTS analytics.daily_rollups (
+  user_code text COLLATE "C" NOT NULL,
+  kind "char" NOT NULL CHECK (kind IN ('s', 'p', 'c', 't')),
   day date NOT NULL,
-  share_code text NOT NULL,
-  contact_id text NOT NULL,
+  share_code text COLLATE "C" NOT NULL,
+  contact_id text COLLATE "C" NOT NULL,
+  item text COLLATE "C" NOT NULL,
+  category text COLLATE "C" NOT NULL,
   shard smallint NOT NULL,
-  sessions bigint NOT NULL DEFAULT 0,             -- distinct sessions with any event this day
-  PRIMARY KEY (user_code, day, share_code, contact_id, shard)
-);
-
-CREATE TABLE IF NOT EXISTS analytics.daily_page_views (
-  user_code text NOT NULL,
-  day date NOT NULL,
-  share_code text NOT NULL,
-  contact_id text NOT NULL,
-  page_type text NOT NULL,
-  shard smallint NOT NULL,
-  views bigint NOT NULL DEFAULT 0,
-  unique_sessions bigint NOT NULL DEFAULT 0,      -- distinct sessions viewing this page type this day
-  PRIMARY KEY (user_code, day, share_code, contact_id, page_type, shard)
-);
-
-CREATE TABLE IF NOT EXISTS analytics.daily_click_categories (
-  user_code text NOT NULL,
-  day date NOT NULL,
-  share_code text NOT NULL,
-  contact_id text NOT NULL,
-  click_category text NOT NULL,
-  shard smallint NOT NULL,
-  clicks bigint NOT NULL DEFAULT 0,
+  events bigint NOT NULL DEFAULT 0,
   unique_sessions bigint NOT NULL DEFAULT 0,
-  PRIMARY KEY (user_code, day, share_code, contact_id, click_category, shard)
+  PRIMARY KEY (user_code, kind, day, share_code, contact_id, item, category, shard)
 );
 
-CREATE TABLE IF NOT EXISTS analytics.daily_click_targets (
-  user_code text NOT NULL,
-  day date NOT NULL,
-  share_code text NOT NULL,
-  contact_id text NOT NULL,
-  click_target text NOT NULL,
-  click_category text NOT NULL,
-  shard smallint NOT NULL,
-  clicks bigint NOT NULL DEFAULT 0,
-  unique_sessions bigint NOT NULL DEFAULT 0,
-  PRIMARY KEY (user_code, day, share_code, contact_id, click_target, click_category, shard)
-);
+-- Upgrade: earlier versions kept one table per kind (daily_sessions, daily_page_views,
+-- daily_click_categories, daily_click_targets). Carry their rows over (added to any
+-- already there), then drop them.
+DO $$
+DECLARE
+  old record;
+BEGIN
+  FOR old IN SELECT * FROM (VALUES
+      -- per old table: its kind, and its columns for item, category, shard, events, unique_sessions
+      ('daily_sessions', 's', $q$'', '', shard, 0, sessions$q$),
+      ('daily_page_views', 'p', $q$page_type, '', shard, views, unique_sessions$q$),
+      ('daily_click_categories', 'c', $q$click_category, '', shard, clicks, unique_sessions$q$),
+      ('daily_click_targets', 't', $q$click_target, click_category, shard, clicks, unique_sessions$q$)) AS v(tbl, kind, cols)
+  LOOP
+    IF pg_catalog.to_regclass('analytics.' || old.tbl) IS NOT NULL THEN
+      EXECUTE pg_catalog.format($m$
+        INSERT INTO analytics.daily_rollups AS r (user_code, kind, day, share_code, contact_id, item, category, shard,
+                                                  events, unique_sessions)
+        SELECT user_code, %L, day, share_code, contact_id, %s FROM analytics.%I
+        ON CONFLICT ON CONSTRAINT daily_rollups_pkey DO UPDATE SET
+          events = r.events + excluded.events, unique_sessions = r.unique_sessions + excluded.unique_sessions $m$,
+        old.kind, old.cols, old.tbl);
+      EXECUTE pg_catalog.format('DROP TABLE analytics.%I', old.tbl);
+    END IF;
+  END LOOP;
+END
+$$;
 
 -- Rate-limit counters per key ('ip:<addr>' or 'code:<userCode>') per fixed window,
 -- sharded like the rollups so one hot card does not serialise its writers.
@@ -257,8 +261,7 @@ DECLARE
   t text;
 BEGIN
   FOREACH t IN ARRAY ARRAY['settings', 'session_events', 'page_views', 'clicks', 'sessions', 'session_bucket_marks',
-                           'daily_sessions', 'daily_page_views',
-                           'daily_click_categories', 'daily_click_targets', 'rate_limit_counters']
+                           'daily_rollups', 'rate_limit_counters']
   LOOP
     EXECUTE format('ALTER TABLE analytics.%I ENABLE ROW LEVEL SECURITY', t);
     EXECUTE format('REVOKE ALL ON analytics.%I FROM PUBLIC, anon, authenticated', t);

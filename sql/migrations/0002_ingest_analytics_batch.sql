@@ -277,7 +277,7 @@ BEGIN
   -- The batch's own rows in one statement: each step a CTE that reads the step before,
   -- so the batch is parsed once and no intermediate result is copied into arrays.
   -- Order of work (and so of row locks, identical in every backend): raw rows in
-  -- event_id order, marks in key order, each rollup's rows in key order (sharded by
+  -- event_id order, marks in key order, rollup rows in key order (sharded by
   -- backend); the rows every batch of a card or session shares come in the next
   -- statement.
   WITH checked AS MATERIALIZED (
@@ -426,63 +426,32 @@ BEGIN
     SELECT DISTINCT ON (b.session_id, b.target, b.day) b.session_id, b.target, b.day, b.item AS click_category
     FROM buckets AS b WHERE b.kind = 'click'
     ORDER BY b.session_id, b.target, b.day, b.first_at, b.item
-  ), up_sessions AS (
-    -- Rollups: one upsert per table, keys sorted, rows sharded by backend.
-    INSERT INTO analytics.daily_sessions AS r (user_code, day, share_code, contact_id, shard, sessions)
-    SELECT m.user_code, m.day, m.share_code, m.contact_id, v_shard, pg_catalog.count(*)
-    FROM marks AS m WHERE m.kind = 's'
-    GROUP BY 1, 2, 3, 4
-    ORDER BY 1, 2, 3, 4
-    ON CONFLICT ON CONSTRAINT daily_sessions_pkey DO UPDATE SET sessions = r.sessions + excluded.sessions
-  ), item_counts AS (
-    -- per page-type ('p') and click-category ('c') bucket: its events and the sessions
-    -- new in it, summed once for both rollups below
-    SELECT x.kind, x.user_code, x.day, x.share_code, x.contact_id, x.item,
-           pg_catalog.sum(x.n) AS n, pg_catalog.sum(x.u) AS u
-    FROM (
-      SELECT CASE b.kind WHEN 'page_view' THEN 'p'::"char" ELSE 'c' END AS kind,
-             b.user_code, b.day, b.share_code, b.contact_id, b.item, b.n, 0 AS u
-      FROM buckets AS b WHERE b.kind IN ('page_view', 'click')
-      UNION ALL
-      SELECT m.kind, m.user_code, m.day, m.share_code, m.contact_id, m.item, 0, 1
-      FROM marks AS m WHERE m.kind IN ('p', 'c')
-    ) AS x
-    GROUP BY 1, 2, 3, 4, 5, 6
-  ), up_pages AS (
-    INSERT INTO analytics.daily_page_views AS r (user_code, day, share_code, contact_id, page_type, shard,
-                                                 views, unique_sessions)
-    SELECT i.user_code, i.day, i.share_code, i.contact_id, i.item, v_shard, i.n, i.u
-    FROM item_counts AS i WHERE i.kind = 'p'
-    ORDER BY 1, 2, 3, 4, 5
-    ON CONFLICT ON CONSTRAINT daily_page_views_pkey DO UPDATE SET
-      views = r.views + excluded.views, unique_sessions = r.unique_sessions + excluded.unique_sessions
-  ), up_categories AS (
-    INSERT INTO analytics.daily_click_categories AS r (user_code, day, share_code, contact_id, click_category, shard,
-                                                       clicks, unique_sessions)
-    SELECT i.user_code, i.day, i.share_code, i.contact_id, i.item, v_shard, i.n, i.u
-    FROM item_counts AS i WHERE i.kind = 'c'
-    ORDER BY 1, 2, 3, 4, 5
-    ON CONFLICT ON CONSTRAINT daily_click_categories_pkey DO UPDATE SET
-      clicks = r.clicks + excluded.clicks, unique_sessions = r.unique_sessions + excluded.unique_sessions
-  ), up_targets AS (
-    -- a target's category is the one its clicks carry
-    INSERT INTO analytics.daily_click_targets AS r (user_code, day, share_code, contact_id, click_target,
-                                                    click_category, shard, clicks, unique_sessions)
-    SELECT x.user_code, x.day, x.share_code, x.contact_id, x.item, x.category, v_shard,
+  ), up_rollups AS (
+    -- Every rollup in one upsert, keys sorted, rows sharded by backend: events per page
+    -- type ('p'), click category ('c') and click target ('t', with the category its
+    -- clicks carry), and one unique session per mark the batch really inserted (a 't'
+    -- mark's session goes to the category of that session's first click on the target).
+    INSERT INTO analytics.daily_rollups AS r (user_code, kind, day, share_code, contact_id, item, category, shard,
+                                              events, unique_sessions)
+    SELECT x.user_code, x.kind, x.day, x.share_code, x.contact_id, x.item, x.category, v_shard,
            pg_catalog.sum(x.n), pg_catalog.sum(x.u)
     FROM (
-      SELECT b.user_code, b.day, b.share_code, b.contact_id, b.target AS item, b.item AS category, b.n, 0 AS u
+      SELECT b.user_code, CASE b.kind WHEN 'page_view' THEN 'p'::"char" ELSE 'c' END AS kind, b.day,
+             b.share_code, b.contact_id, b.item, ''::text AS category, b.n, 0 AS u
+      FROM buckets AS b WHERE b.kind IN ('page_view', 'click')
+      UNION ALL
+      SELECT b.user_code, 't', b.day, b.share_code, b.contact_id, b.target, b.item, b.n, 0
       FROM buckets AS b WHERE b.kind = 'click'
       UNION ALL
-      SELECT m.user_code, m.day, m.share_code, m.contact_id, m.item, tc.click_category, 0, 1
+      SELECT m.user_code, m.kind, m.day, m.share_code, m.contact_id, m.item, coalesce(tc.click_category, ''), 0, 1
       FROM marks AS m
-      JOIN target_category AS tc ON tc.session_id = m.session_id AND tc.target = m.item AND tc.day = m.day
-      WHERE m.kind = 't'
+      LEFT JOIN target_category AS tc
+        ON m.kind = 't' AND tc.session_id = m.session_id AND tc.target = m.item AND tc.day = m.day
     ) AS x
-    GROUP BY 1, 2, 3, 4, 5, 6
-    ORDER BY 1, 2, 3, 4, 5, 6
-    ON CONFLICT ON CONSTRAINT daily_click_targets_pkey DO UPDATE SET
-      clicks = r.clicks + excluded.clicks, unique_sessions = r.unique_sessions + excluded.unique_sessions
+    GROUP BY 1, 2, 3, 4, 5, 6, 7
+    ORDER BY 1, 2, 3, 4, 5, 6, 7
+    ON CONFLICT ON CONSTRAINT daily_rollups_pkey DO UPDATE SET
+      events = r.events + excluded.events, unique_sessions = r.unique_sessions + excluded.unique_sessions
   ), outcome AS (
     SELECT pg_catalog.count(*) FILTER (WHERE c.reason IS NULL) AS valid,
            coalesce(pg_catalog.json_agg(pg_catalog.json_build_object('index', c.idx, 'reason', c.reason) ORDER BY c.idx)

@@ -59,33 +59,33 @@ BEGIN
 
   WITH
   s AS (
-    SELECT r.day, r.share_code, r.contact_id, pg_catalog.sum(r.sessions) AS sessions
-    FROM analytics.daily_sessions AS r
-    WHERE r.user_code = code AND r.day BETWEEN day_from AND day_to
+    SELECT r.day, r.share_code, r.contact_id, pg_catalog.sum(r.unique_sessions) AS sessions
+    FROM analytics.daily_rollups AS r
+    WHERE r.user_code = code AND r.kind = 's' AND r.day BETWEEN day_from AND day_to
       AND (share IS NULL OR r.share_code = share) AND (contact IS NULL OR r.contact_id = contact)
     GROUP BY 1, 2, 3
   ),
   pv AS (
-    SELECT r.day, r.share_code, r.contact_id, r.page_type,
-           pg_catalog.sum(r.views) AS views, pg_catalog.sum(r.unique_sessions) AS uniq
-    FROM analytics.daily_page_views AS r
-    WHERE r.user_code = code AND r.day BETWEEN day_from AND day_to
+    SELECT r.day, r.share_code, r.contact_id, r.item AS page_type,
+           pg_catalog.sum(r.events) AS views, pg_catalog.sum(r.unique_sessions) AS uniq
+    FROM analytics.daily_rollups AS r
+    WHERE r.user_code = code AND r.kind = 'p' AND r.day BETWEEN day_from AND day_to
       AND (share IS NULL OR r.share_code = share) AND (contact IS NULL OR r.contact_id = contact)
     GROUP BY 1, 2, 3, 4
   ),
   cc AS (
-    SELECT r.day, r.share_code, r.contact_id, r.click_category,
-           pg_catalog.sum(r.clicks) AS clicks, pg_catalog.sum(r.unique_sessions) AS uniq
-    FROM analytics.daily_click_categories AS r
-    WHERE r.user_code = code AND r.day BETWEEN day_from AND day_to
+    SELECT r.day, r.share_code, r.contact_id, r.item AS click_category,
+           pg_catalog.sum(r.events) AS clicks, pg_catalog.sum(r.unique_sessions) AS uniq
+    FROM analytics.daily_rollups AS r
+    WHERE r.user_code = code AND r.kind = 'c' AND r.day BETWEEN day_from AND day_to
       AND (share IS NULL OR r.share_code = share) AND (contact IS NULL OR r.contact_id = contact)
     GROUP BY 1, 2, 3, 4
   ),
   ct AS (
-    SELECT r.click_target, r.click_category,
-           pg_catalog.sum(r.clicks) AS clicks, pg_catalog.sum(r.unique_sessions) AS uniq
-    FROM analytics.daily_click_targets AS r
-    WHERE r.user_code = code AND r.day BETWEEN day_from AND day_to
+    SELECT r.item AS click_target, r.category AS click_category,
+           pg_catalog.sum(r.events) AS clicks, pg_catalog.sum(r.unique_sessions) AS uniq
+    FROM analytics.daily_rollups AS r
+    WHERE r.user_code = code AND r.kind = 't' AND r.day BETWEEN day_from AND day_to
       AND (share IS NULL OR r.share_code = share) AND (contact IS NULL OR r.contact_id = contact)
     GROUP BY 1, 2
   ),

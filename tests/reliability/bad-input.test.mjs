@@ -314,18 +314,18 @@ test(`${PAYLOADS} seeded hostile payloads (seed ${SEED}): clear answers, no 5xx,
   // Counters and rollups agree with the raw rows.
   const [c] = await sql(`select
       (select count(*) from analytics.page_views)::bigint as pv, (select coalesce(sum(page_views), 0) from analytics.sessions)::bigint as s_pv,
-      (select coalesce(sum(views), 0) from analytics.daily_page_views)::bigint as r_pv,
+      (select coalesce(sum(events), 0) from analytics.daily_rollups where kind = 'p')::bigint as r_pv,
       (select count(*) from analytics.clicks)::bigint as cl, (select coalesce(sum(clicks), 0) from analytics.sessions)::bigint as s_cl,
-      (select coalesce(sum(clicks), 0) from analytics.daily_click_categories)::bigint as r_cl,
-      (select coalesce(sum(clicks), 0) from analytics.daily_click_targets)::bigint as t_cl,
+      (select coalesce(sum(events), 0) from analytics.daily_rollups where kind = 'c')::bigint as r_cl,
+      (select coalesce(sum(events), 0) from analytics.daily_rollups where kind = 't')::bigint as t_cl,
       (select count(distinct session_id) from (select session_id from analytics.session_events union all
          select session_id from analytics.page_views union all select session_id from analytics.clicks) x)::bigint as sessions_raw,
       (select count(*) from analytics.sessions)::bigint as sessions_rows`);
   assert.equal(c.s_pv, c.pv, 'sessions.page_views = raw page views');
-  assert.equal(c.r_pv, c.pv, 'daily_page_views.views = raw page views');
+  assert.equal(c.r_pv, c.pv, 'page-view rollup = raw page views');
   assert.equal(c.s_cl, c.cl, 'sessions.clicks = raw clicks');
-  assert.equal(c.r_cl, c.cl, 'daily_click_categories.clicks = raw clicks');
-  assert.equal(c.t_cl, c.cl, 'daily_click_targets.clicks = raw clicks');
+  assert.equal(c.r_cl, c.cl, 'click-category rollup = raw clicks');
+  assert.equal(c.t_cl, c.cl, 'click-target rollup = raw clicks');
   assert.equal(c.sessions_rows, c.sessions_raw, 'one session row per session seen');
 
   // Nothing outside the analytics data changed.

@@ -299,9 +299,9 @@ export async function runNoLoss(o = {}) {
   const accepted = sum(stats, 'tracked');
   const counters = await stack.sql(`select
       (select count(*) from analytics.page_views)::int as page_views, (select coalesce(sum(page_views), 0) from analytics.sessions)::int as session_page_views,
-      (select coalesce(sum(views), 0) from analytics.daily_page_views)::int as rollup_page_views,
+      (select coalesce(sum(events), 0) from analytics.daily_rollups where kind = 'p')::int as rollup_page_views,
       (select count(*) from analytics.clicks)::int as clicks, (select coalesce(sum(clicks), 0) from analytics.sessions)::int as session_clicks,
-      (select coalesce(sum(clicks), 0) from analytics.daily_click_categories)::int as rollup_clicks`);
+      (select coalesce(sum(events), 0) from analytics.daily_rollups where kind = 'c')::int as rollup_clicks`);
 
   const report = {
     accepted,

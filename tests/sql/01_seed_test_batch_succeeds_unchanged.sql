@@ -53,9 +53,9 @@ SELECT results_eq(
   'the page view is stored');
 SELECT is((SELECT count(*) FROM analytics.session_events WHERE session_id = 'session_test_123'), 1::bigint,
   'the session event is stored');
-SELECT is((SELECT sum(views) FROM analytics.daily_page_views WHERE user_code = 'myclik' AND day = '2024-01-28'), 1::numeric,
+SELECT is((SELECT sum(events) FROM analytics.daily_rollups WHERE kind = 'p' AND user_code = 'myclik' AND day = '2024-01-28'), 1::numeric,
   'the page-view rollup is updated in the same call');
-SELECT is((SELECT sum(sessions) FROM analytics.daily_sessions WHERE user_code = 'myclik' AND day = '2024-01-28'), 1::numeric,
+SELECT is((SELECT sum(unique_sessions) FROM analytics.daily_rollups WHERE kind = 's' AND user_code = 'myclik' AND day = '2024-01-28'), 1::numeric,
   'the session rollup is updated in the same call');
 SELECT is((SELECT count(*) FROM analytics.page_views WHERE event_id IS NULL), 0::bigint,
   'events without eventId get a generated one');

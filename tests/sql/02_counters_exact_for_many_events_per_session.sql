@@ -38,7 +38,7 @@ SELECT results_eq(
 SELECT is((SELECT page_views FROM analytics.sessions WHERE session_id = 's_many'),
           (SELECT count(*) FROM analytics.page_views WHERE session_id = 's_many'),
           'session page_views equals the stored page views');
-SELECT is((SELECT sum(sessions) FROM analytics.daily_sessions WHERE user_code = 'card1'), 2::numeric,
+SELECT is((SELECT sum(unique_sessions) FROM analytics.daily_rollups WHERE kind = 's' AND user_code = 'card1'), 2::numeric,
   'both sessions are counted once in the daily rollup');
 SELECT is((SELECT category FROM (SELECT click_category AS category FROM analytics.clicks WHERE session_id = 's_unopened') c),
   'aiAgent', 'a click without clickCategory gets the seed''s category rule');

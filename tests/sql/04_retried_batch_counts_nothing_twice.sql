@@ -20,11 +20,11 @@ CREATE OR REPLACE FUNCTION pg_temp.snapshot() RETURNS jsonb LANGUAGE sql AS $$
          + (SELECT count(*) FROM analytics.session_events WHERE session_id = 's_retry'),
     'session', (SELECT to_jsonb(s) - 'updated_at' FROM analytics.sessions s WHERE session_id = 's_retry'),
     'rollups', jsonb_build_array(
-      (SELECT sum(views) FROM analytics.daily_page_views WHERE user_code = 'card1'),
-      (SELECT sum(unique_sessions) FROM analytics.daily_page_views WHERE user_code = 'card1'),
-      (SELECT sum(clicks) FROM analytics.daily_click_targets WHERE user_code = 'card1'),
-      (SELECT sum(unique_sessions) FROM analytics.daily_click_categories WHERE user_code = 'card1'),
-      (SELECT sum(sessions) FROM analytics.daily_sessions WHERE user_code = 'card1')))
+      (SELECT sum(events) FROM analytics.daily_rollups WHERE kind = 'p' AND user_code = 'card1'),
+      (SELECT sum(unique_sessions) FROM analytics.daily_rollups WHERE kind = 'p' AND user_code = 'card1'),
+      (SELECT sum(events) FROM analytics.daily_rollups WHERE kind = 't' AND user_code = 'card1'),
+      (SELECT sum(unique_sessions) FROM analytics.daily_rollups WHERE kind = 'c' AND user_code = 'card1'),
+      (SELECT sum(unique_sessions) FROM analytics.daily_rollups WHERE kind = 's' AND user_code = 'card1')))
 $$;
 
 SELECT test_support.as_anon();
@@ -50,8 +50,8 @@ SELECT is(ingest_analytics_batch((SELECT events FROM batch) || jsonb_build_array
   'an overlapping retry stores only the new event');
 RESET ROLE;
 SELECT is((SELECT page_views FROM analytics.sessions WHERE session_id = 's_retry'), 3::bigint, 'the session counts 3 page views, not 5');
-SELECT is((SELECT sum(views) FROM analytics.daily_page_views WHERE user_code = 'card1'), 3::numeric, 'the rollup counts 3 page views');
-SELECT is((SELECT sum(unique_sessions) FROM analytics.daily_page_views WHERE user_code = 'card1'), 1::numeric,
+SELECT is((SELECT sum(events) FROM analytics.daily_rollups WHERE kind = 'p' AND user_code = 'card1'), 3::numeric, 'the rollup counts 3 page views');
+SELECT is((SELECT sum(unique_sessions) FROM analytics.daily_rollups WHERE kind = 'p' AND user_code = 'card1'), 1::numeric,
   'the session still counts once as a unique session');
 
 -- The same eventId twice in one payload.

@@ -32,7 +32,7 @@ SELECT is(jsonb_build_array((err ->> 'detail')::jsonb -> 'status', (err ->> 'mes
           jsonb_build_array(status, code), name || format(': HTTP %s, code %s', status, code))
 FROM outcomes ORDER BY name;
 SELECT is((SELECT count(*) FROM analytics.page_views) + (SELECT count(*) FROM analytics.sessions)
-          + (SELECT count(*) FROM analytics.daily_page_views), 0::bigint, 'nothing was stored');
+          + (SELECT count(*) FROM analytics.daily_rollups), 0::bigint, 'nothing was stored');
 
 SELECT * FROM finish();
 ROLLBACK;

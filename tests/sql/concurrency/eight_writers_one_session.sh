@@ -10,7 +10,7 @@ clients=8 per_client=100
 
 psql "$url" -X -q -v ON_ERROR_STOP=1 -c "DELETE FROM analytics.page_views WHERE user_code = 'hot';
   DELETE FROM analytics.clicks WHERE user_code = 'hot'; DELETE FROM analytics.sessions WHERE user_code = 'hot';
-  DELETE FROM analytics.daily_page_views WHERE user_code = 'hot'; DELETE FROM analytics.daily_click_targets WHERE user_code = 'hot'" || exit 1
+  DELETE FROM analytics.daily_rollups WHERE user_code = 'hot'" || exit 1
 out=$(pgbench "$url" -n -c $clients -j $clients -t $per_client -f "$here/hot_session_batch.pgbench" 2>&1)
 rc=$?
 echo "$out" | grep -E "number of (transactions actually processed|failed)|tps|aborted|ERROR|deadlock" | sed 's/^/# pgbench: /'

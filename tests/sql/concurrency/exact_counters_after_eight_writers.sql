@@ -15,9 +15,9 @@ SELECT is((SELECT sum(clicks) FROM analytics.sessions WHERE user_code = 'hot'), 
 SELECT is((SELECT count(*) FROM analytics.sessions s WHERE user_code = 'hot'
              AND s.page_views <> (SELECT count(*) FROM analytics.page_views p WHERE p.session_id = s.session_id)), 0::bigint,
   'each hot session''s counter equals its raw rows');
-SELECT is((SELECT sum(views) FROM analytics.daily_page_views WHERE user_code = 'hot'), (SELECT batches * 15 FROM expected)::numeric,
+SELECT is((SELECT sum(events) FROM analytics.daily_rollups WHERE kind = 'p' AND user_code = 'hot'), (SELECT batches * 15 FROM expected)::numeric,
   'the hot card''s page-view rollup lost no update');
-SELECT is((SELECT sum(clicks) FROM analytics.daily_click_targets WHERE user_code = 'hot'), (SELECT batches * 5 FROM expected)::numeric,
+SELECT is((SELECT sum(events) FROM analytics.daily_rollups WHERE kind = 't' AND user_code = 'hot'), (SELECT batches * 5 FROM expected)::numeric,
   'the hot card''s click rollup lost no update');
 
 SELECT * FROM finish();
