@@ -89,30 +89,40 @@ BEGIN
       AND (share IS NULL OR r.share_code = share) AND (contact IS NULL OR r.contact_id = contact)
     GROUP BY 1, 2
   ),
+  -- One row per (day, share code, contact) with the three counts side by side: the
+  -- daily series and the share-code and contact breakdowns are sums over it (one pass
+  -- each, instead of a correlated sum per day, share code or contact and count).
+  counts AS (
+    SELECT x.day, x.share_code, x.contact_id,
+           pg_catalog.sum(x.sessions) AS sessions, pg_catalog.sum(x.page_views) AS page_views,
+           pg_catalog.sum(x.clicks) AS clicks
+    FROM (SELECT s.day, s.share_code, s.contact_id, s.sessions, 0 AS page_views, 0 AS clicks FROM s
+          UNION ALL
+          SELECT pv.day, pv.share_code, pv.contact_id, 0, pv.views, 0 FROM pv
+          UNION ALL
+          SELECT cc.day, cc.share_code, cc.contact_id, 0, 0, cc.clicks FROM cc) AS x
+    GROUP BY 1, 2, 3
+  ),
   days AS (
     SELECT g::date AS day FROM pg_catalog.generate_series(day_from, day_to, interval '1 day') AS g
   ),
   daily AS (
-    SELECT d.day,
-           coalesce((SELECT pg_catalog.sum(s.sessions) FROM s WHERE s.day = d.day), 0) AS sessions,
-           coalesce((SELECT pg_catalog.sum(pv.views) FROM pv WHERE pv.day = d.day), 0) AS page_views,
-           coalesce((SELECT pg_catalog.sum(cc.clicks) FROM cc WHERE cc.day = d.day), 0) AS clicks
+    SELECT d.day, coalesce(c.sessions, 0) AS sessions, coalesce(c.page_views, 0) AS page_views,
+           coalesce(c.clicks, 0) AS clicks
     FROM days AS d
+    LEFT JOIN (SELECT k.day, pg_catalog.sum(k.sessions) AS sessions, pg_catalog.sum(k.page_views) AS page_views,
+                      pg_catalog.sum(k.clicks) AS clicks
+               FROM counts AS k GROUP BY 1) AS c ON c.day = d.day
   ),
   by_share AS (
-    SELECT k.share_code,
-           coalesce((SELECT pg_catalog.sum(s.sessions) FROM s WHERE s.share_code = k.share_code), 0) AS sessions,
-           coalesce((SELECT pg_catalog.sum(pv.views) FROM pv WHERE pv.share_code = k.share_code), 0) AS page_views,
-           coalesce((SELECT pg_catalog.sum(cc.clicks) FROM cc WHERE cc.share_code = k.share_code), 0) AS clicks
-    FROM (SELECT s.share_code FROM s UNION SELECT pv.share_code FROM pv UNION SELECT cc.share_code FROM cc) AS k
+    SELECT k.share_code, pg_catalog.sum(k.sessions) AS sessions, pg_catalog.sum(k.page_views) AS page_views,
+           pg_catalog.sum(k.clicks) AS clicks
+    FROM counts AS k GROUP BY 1
   ),
   by_contact AS (
-    SELECT k.contact_id,
-           coalesce((SELECT pg_catalog.sum(s.sessions) FROM s WHERE s.contact_id = k.contact_id), 0) AS sessions,
-           coalesce((SELECT pg_catalog.sum(pv.views) FROM pv WHERE pv.contact_id = k.contact_id), 0) AS page_views,
-           coalesce((SELECT pg_catalog.sum(cc.clicks) FROM cc WHERE cc.contact_id = k.contact_id), 0) AS clicks
-    FROM (SELECT s.contact_id FROM s UNION SELECT pv.contact_id FROM pv UNION SELECT cc.contact_id FROM cc) AS k
-    WHERE k.contact_id <> ''
+    SELECT k.contact_id, pg_catalog.sum(k.sessions) AS sessions, pg_catalog.sum(k.page_views) AS page_views,
+           pg_catalog.sum(k.clicks) AS clicks
+    FROM counts AS k WHERE k.contact_id <> '' GROUP BY 1
   )
   SELECT pg_catalog.jsonb_build_object(
     'userCode', code,

@@ -58,7 +58,7 @@ SELECT is(
   (SELECT array_agg(p.oid::regprocedure::text ORDER BY 1) FROM pg_proc p, aclexplode(coalesce(p.proacl, acldefault('f', p.proowner))) a
    WHERE p.pronamespace IN ('public'::regnamespace, 'analytics'::regnamespace) AND a.grantee = 0 AND a.privilege_type = 'EXECUTE'
      AND p.proname IN ('ingest_analytics_batch', 'get_analytics_dashboard', 'raise_http', 'raise_rate_limited',
-                       'default_click_category', 'prune_expired')),
+                       'default_click_category', 'prune_expired', 'compact_rollups')),
   NULL, 'PUBLIC may execute none of our functions');
 SELECT ok(NOT has_function_privilege('anon', 'analytics.raise_http(integer, text, text, text, text, integer)', 'EXECUTE')
           AND NOT has_function_privilege('anon', 'analytics.raise_rate_limited(text, integer)', 'EXECUTE'),
