@@ -9,7 +9,8 @@
 #     1 client; 8 clients with browser-like batches (one new session per batch, many cards);
 #     1 and 8 clients with batches that share 4 hot sessions of one hot card (does
 #     throughput grow with writers on hot rows?);
-#   * get_analytics_dashboard latency (7-day range) with 1 M stored events, and 10 M with --10m.
+#   * get_analytics_dashboard latency (7-day range) with 1 M stored events, and 10 M with --10m,
+#     as loaded by 16 backends (rollups spread over 16 shards) and after compact_rollups.
 # Usage: bench/sql/run.sh [--10m] [--quick] [--rounds N]   (N: 3 by default)
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
@@ -171,16 +172,24 @@ dash_ms() {
 loaded=0
 echo
 echo "Dashboard: get_analytics_dashboard, 7-day range, as authenticated owner (mean of 50 calls)"
-printf '%12s %14s %12s %12s %14s\n' "raw events" "hot card evts" "hot card ms" "typical ms" "rollup rows"
+echo "loaded by 16 clients, as a pool of 16 backends spreads rollup rows over the 16 shards; then after"
+echo "analytics.compact_rollups(NULL) folded them into shard 0, as the scheduled housekeeping does"
+printf '%12s %14s | %12s %12s %12s | %12s %12s %12s\n' "raw events" "hot card evts" "hot card ms" "typical ms" "rollup rows" \
+  "hot card ms" "typical ms" "rollup rows"
 targets=(1000000); [ $big = 1 ] && targets+=(10000000)
 for target in "${targets[@]}"; do
   calls=$(( (target - loaded) / 500 ))
   echo "loading $(( calls * 500 )) events through ingest_analytics_batch ..." >&2
-  pgbench "$url" -n -c 4 -j 4 -t $(( calls / 4 )) -f "$here/load_events.pgbench" >"$dir/load.log" 2>&1 || { cat "$dir/load.log" >&2; exit 1; }
+  pgbench "$url" -n -c 16 -j 4 -t $(( calls / 16 )) -f "$here/load_events.pgbench" >"$dir/load.log" 2>&1 || { cat "$dir/load.log" >&2; exit 1; }
   q -c "VACUUM ANALYZE" >/dev/null
   loaded=$(q -c "SELECT (SELECT count(*) FROM analytics.page_views) + (SELECT count(*) FROM analytics.clicks) + (SELECT count(*) FROM analytics.session_events)")
   hot_events=$(q -c "SELECT count(*) FROM analytics.page_views WHERE user_code = 'card_hot'")
   rollup_rows=$(q -c "SELECT count(*) FROM analytics.daily_rollups")
   hot_ms=$(dash_ms card_hot); typ_ms=$(dash_ms card_500)
-  printf '%12s %14s %12s %12s %14s\n' "$loaded" "$hot_events pv" "$hot_ms" "$typ_ms" "$rollup_rows"
+  q -c "SELECT analytics.compact_rollups(NULL)" >/dev/null
+  q -c "VACUUM ANALYZE analytics.daily_rollups" >/dev/null
+  folded_rows=$(q -c "SELECT count(*) FROM analytics.daily_rollups")
+  hot_ms2=$(dash_ms card_hot); typ_ms2=$(dash_ms card_500)
+  printf '%12s %14s | %12s %12s %12s | %12s %12s %12s\n' "$loaded" "$hot_events pv" "$hot_ms" "$typ_ms" "$rollup_rows" \
+    "$hot_ms2" "$typ_ms2" "$folded_rows"
 done
