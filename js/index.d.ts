@@ -92,6 +92,10 @@ export interface TrackerPorts {
   history?: History | null;
   location?: Location | null;
   console?: Pick<Console, 'warn'>;
+  /** For the request worker (see fetchInWorker); defaults: the globals (node has no Worker). */
+  Worker?: typeof Worker | null;
+  Blob?: typeof Blob | null;
+  URL?: Pick<typeof URL, 'createObjectURL' | 'revokeObjectURL'> | null;
 }
 
 interface CommonOptions extends CoreOptions, TrackerPorts {
@@ -106,6 +110,16 @@ interface CommonOptions extends CoreOptions, TrackerPorts {
   autocapture?: boolean | AutocaptureOptions;
   /** Prefix of the storage keys (default "clik"). */
   storageKey?: string;
+  /**
+   * With supabaseUrl + supabaseKey: normal batches are sent by a dedicated
+   * worker (a blob: URL) with the worker's global fetch, so the page's main
+   * thread does not pay for the request. Default: true, unless you pass your
+   * own `fetch` (which the worker could not use; it then serves every request).
+   * Keepalive requests at page hide are always made by the page. Where no
+   * worker can start (node, a CSP without `worker-src blob:`) the page makes
+   * the requests itself, silently (stats().shim.requestsFrom says which).
+   */
+  fetchInWorker?: boolean;
   /** Where the .wasm is (default: next to the module, new URL('./clik_core.wasm', import.meta.url)). */
   wasmUrl?: string | URL;
   /** The .wasm bytes themselves (no fetch). */
@@ -158,6 +172,12 @@ export interface TrackerStats extends CoreStats {
     requestsInFlight: number;
     /** False when localStorage is unavailable and the queue lives in memory only. */
     persistent: boolean;
+    /**
+     * Who makes the normal requests: 'worker' (the request worker runs), 'page'
+     * (this page: fetchInWorker off, your own fetch or transport, or no worker
+     * could start), 'idle' (the worker starts with the first request).
+     */
+    requestsFrom: 'worker' | 'page' | 'idle';
   };
 }
 

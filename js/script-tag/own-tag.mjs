@@ -46,6 +46,8 @@ export function readTagOptions(tag) {
   };
   const contactId = attr('data-contact-id');
   if (contactId) options.contactId = contactId;
+  // On unless the tag says data-fetch-in-worker="false" (see worker_relay.mjs).
+  if (tag.getAttribute('data-fetch-in-worker') !== null) options.fetchInWorker = flag(tag, 'data-fetch-in-worker');
   return options;
 }
 

@@ -15,13 +15,14 @@ const SHIM_KEYS = [
   'supabaseUrl', 'supabaseKey', 'supabaseClient', 'transport',
   'userCode', 'shareCode', 'contactId',
   'respectDoNotTrack', 'autocapture', 'storageKey', 'wasmUrl', 'wasmBinary',
+  'fetchInWorker',
 ];
 
 /** Test and embedding ports (see ports.mjs). */
 export const PORT_KEYS = [
   'fetch', 'now', 'setTimeout', 'clearTimeout', 'queueMicrotask', 'random',
   'localStorage', 'sessionStorage', 'window', 'document', 'navigator',
-  'history', 'location', 'console',
+  'history', 'location', 'console', 'Worker', 'Blob', 'URL',
 ];
 
 const KNOWN = new Set([...CORE_CONFIG_KEYS, ...SHIM_KEYS, ...PORT_KEYS]);
@@ -83,7 +84,8 @@ export function normalizeOptions(options, rules = { identityRequired: true }) {
   }
 
   if (options.respectDoNotTrack !== undefined && typeof options.respectDoNotTrack !== 'boolean') fail('respectDoNotTrack must be a boolean');
-  for (const key of ['now', 'setTimeout', 'clearTimeout', 'queueMicrotask', 'random', 'fetch']) {
+  if (options.fetchInWorker !== undefined && typeof options.fetchInWorker !== 'boolean') fail('fetchInWorker must be a boolean');
+  for (const key of ['now', 'setTimeout', 'clearTimeout', 'queueMicrotask', 'random', 'fetch', 'Worker', 'Blob']) {
     if (options[key] !== undefined && typeof options[key] !== 'function') fail(`${key} must be a function`);
   }
   if (options.wasmBinary !== undefined && !(options.wasmBinary instanceof ArrayBuffer || ArrayBuffer.isView(options.wasmBinary))) {

@@ -21,6 +21,7 @@ function safeGlobal(name) {
  *   window: EventTarget|undefined, document: Document|undefined,
  *   navigator: Navigator|undefined, history: History|undefined, location: Location|undefined,
  *   console: Console,
+ *   Worker: Function|undefined, Blob: Function|undefined, URL: object|undefined,
  * }}
  */
 export function resolvePorts(options) {
@@ -55,6 +56,10 @@ export function resolvePorts(options) {
     history: pick('history', () => (win ? safeProp(win, 'history') : undefined)),
     location: pick('location', () => (win ? safeProp(win, 'location') : undefined)),
     console: pick('console', () => globalThis.console),
+    // For the fetch relay worker (worker_relay.mjs); node has no global Worker.
+    Worker: pick('Worker', () => safeGlobal('Worker')),
+    Blob: pick('Blob', () => safeGlobal('Blob')),
+    URL: pick('URL', () => safeGlobal('URL')),
   };
 }
 

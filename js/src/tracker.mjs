@@ -283,6 +283,7 @@ export class Tracker {
       requests: this.pump ? this.pump.requests : 0,
       requestsInFlight: this.pump ? this.pump.inFlight.size : 0,
       persistent: this.local.persistent,
+      requestsFrom: this.transports.relay ? this.transports.relay.mode() : 'page',
     };
     return s;
   }
@@ -317,6 +318,7 @@ export class Tracker {
     this.state = 'destroyed';
     this.pending = [];
     this.stopCore();
+    this.transports.close();
   }
 
   /** The public face (js/index.d.ts): bound, guarded methods. */

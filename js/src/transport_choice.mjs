@@ -1,15 +1,21 @@
 // Picks the normal and the urgent (keepalive) transport from the options:
 // a user `transport`, a `supabaseClient`, or supabaseUrl + supabaseKey.
 import { fetchTransport, supabaseClientTransport, userTransport } from './transport.mjs';
+import { workerRelay } from './worker_relay.mjs';
 
 function missingFetch() {
   return Promise.reject(new Error('no fetch() in this runtime: pass options.fetch or options.transport'));
 }
 
+/**
+ * @returns {{normal: Function, urgent: Function, close: () => void, relay: object|null}}
+ *   close() ends what the transports hold (the relay worker); relay is the
+ *   worker relay when normal batches go through one (see worker_relay.mjs).
+ */
 export function chooseTransports(options, ports) {
   if (options.transport) {
     const t = userTransport(options.transport);
-    return { normal: t, urgent: t };
+    return { normal: t, urgent: t, close: () => {}, relay: null };
   }
   if (options.supabaseClient) {
     const client = options.supabaseClient;
@@ -22,8 +28,16 @@ export function chooseTransports(options, ports) {
     const urgent = typeof client.supabaseUrl === 'string' && typeof client.supabaseKey === 'string' && f
       ? fetchTransport(f, client.supabaseUrl, client.supabaseKey)
       : normal;
-    return { normal, urgent };
+    return { normal, urgent, close: () => {}, relay: null };
   }
-  const t = ports.fetch ? fetchTransport(ports.fetch, options.supabaseUrl, options.supabaseKey) : missingFetch;
-  return { normal: t, urgent: t };
+  if (!ports.fetch) return { normal: missingFetch, urgent: missingFetch, close: () => {}, relay: null };
+  const urgent = fetchTransport(ports.fetch, options.supabaseUrl, options.supabaseKey);
+  // Normal batches go through a worker (worker_relay.mjs); keepalive ones never
+  // do. Off by default when the page gave its own fetch: the worker has only
+  // the global one, and a custom fetch (extra headers, a proxy) would be bypassed.
+  const inWorker = options.fetchInWorker === undefined ? !options.fetch : options.fetchInWorker;
+  if (!inWorker) return { normal: urgent, urgent, close: () => {}, relay: null };
+  const relay = workerRelay(ports, ports.fetch);
+  const normal = fetchTransport(relay.fetch, options.supabaseUrl, options.supabaseKey);
+  return { normal, urgent, close: relay.close, relay };
 }

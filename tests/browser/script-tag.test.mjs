@@ -134,6 +134,57 @@ test('a CSP without wasm-unsafe-eval: one console.warn, no page error, clik() st
   await page.close();
 });
 
+/** The live tracker's stats, read through the dispatcher. */
+const trackerStats = (page) => page.evaluate(() => new Promise((resolve) => clik((t) => resolve(t.stats()))));
+
+test('full 20-event batches are sent by the request worker (a blob: worker), stored exactly once', async () => {
+  const contactId = 'worker';
+  stack.web.setPage(contactId, pageHtml({ stack, contactId, inline: "clik('trackView');" }));
+  const { page, warnings, errors } = await openPage(stack, contactId);
+  // 1 session + 39 clicks: full 20-event batches leave at once, well before
+  // the 10 s timer (the first may also carry events earlier tests on this
+  // origin left in localStorage, so at least 20 of ours arrive, not exactly 40).
+  await page.evaluate(() => { for (let i = 0; i < 39; i++) clik('trackClick', 'portfolio.p' + i); });
+  const rows = await waitForRows(stack, contactId, 20, { timeoutMs: 8000, settleMs: 300 });
+  assert.ok(rows.length >= 20, `full batches arrived without a page hide or the timer (${rows.length} rows)`);
+  assertExactlyOnce(rows, contactId);
+  const st = await trackerStats(page);
+  assert.equal(st.shim.requestsFrom, 'worker');
+  assert.ok(st.delivered >= 20);
+  assert.equal(st.shim.errors, 0);
+  const workers = page.workers().map((w) => w.url());
+  assert.equal(workers.length, 1, `one worker, got ${JSON.stringify(workers)}`);
+  assert.match(workers[0], /^blob:/);
+  assert.deepEqual(errors, []);
+  assert.deepEqual(warnings, []);
+  await page.close();
+});
+
+test('a CSP that allows the wasm but no blob: worker: the page sends the batches itself, nothing lost, no warning', async () => {
+  const contactId = 'csp-noworker';
+  stack.web.setPage(
+    contactId,
+    pageHtml({ stack, contactId, inline: "clik('trackView');" }),
+    { 'content-security-policy': `default-src 'self'; script-src 'self' 'unsafe-inline' 'wasm-unsafe-eval'; connect-src 'self' ${stack.gateway.url} ${stack.rpcUrl}` },
+  );
+  const { page, warnings, errors } = await openPage(stack, contactId);
+  await page.evaluate(() => { for (let i = 0; i < 39; i++) clik('trackClick', 'portfolio.p' + i); });
+  const rows = await waitForRows(stack, contactId, 20, { timeoutMs: 8000, settleMs: 300 });
+  assert.ok(rows.length >= 20, `full batches arrived before the timer (${rows.length} rows)`);
+  await page.click('#phone');
+  const st = await trackerStats(page);
+  assert.equal(st.shim.requestsFrom, 'page');
+  assert.equal(st.shim.errors, 0);
+  assert.deepEqual(page.workers(), []);
+  await page.goto('about:blank');
+  const all = await waitForRows(stack, contactId, 41);
+  assert.equal(all.length, 41, 'the rest arrived at pagehide');
+  assertExactlyOnce(all, contactId);
+  assert.deepEqual(errors, []);
+  assert.deepEqual(warnings, []);
+  await page.close();
+});
+
 test('localStorage that throws on every call: events still arrive, no page error', async () => {
   const contactId = 'nostorage';
   const head = `<script>
