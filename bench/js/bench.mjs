@@ -20,7 +20,7 @@ import { launchChromium } from '../../tests/support/chromium.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, '..', '..');
-const { values: args } = parseArgs({ options: { calls: { type: 'string', default: '1000' }, rounds: { type: 'string', default: '5' } } });
+const { values: args } = parseArgs({ options: { calls: { type: 'string', default: '1000' }, rounds: { type: 'string', default: '5' }, only: { type: 'string' } } });
 const CALLS = Number(args.calls);
 const ROUNDS = Number(args.rounds);
 const TARGET_BROTLI = 20 * 1024;
@@ -28,12 +28,19 @@ const TARGET_BROTLI = 20 * 1024;
 const SDKS = [
   { id: 'baseline', label: 'pure-JS baseline (push, JSON.stringify every 20)' },
   { id: 'floor-send', label: 'floor: baseline + one POST per 20 events (the flush policy)', floor: true },
+  { id: 'floor-send-worker', label: 'floor: baseline + one POST per 20 events, made by a dedicated worker', floor: true },
   { id: 'floor-send-persist', label: 'floor: baseline + one POST per 20 events + one localStorage write per burst', floor: true },
   { id: 'clik', label: 'clik-analytics (script tag: shim + WASM core)' },
+  { id: 'clik-page-fetch', label: 'clik-analytics, data-fetch-in-worker="false" (requests made on the main thread)', variant: true },
   { id: 'posthog', label: `posthog-js ${version('posthog-js')}` },
   { id: 'mixpanel', label: `mixpanel-browser ${version('mixpanel-browser')}` },
   { id: 'segment', label: `@segment/analytics-next ${version('@segment/analytics-next')}` },
 ];
+
+// --only id,id: measure just these rows (and the baseline), for a quick look at one
+// change; the README's table is always the full run.
+const ONLY = args.only ? new Set(['baseline', ...args.only.split(',')]) : null;
+const MEASURED = ONLY ? SDKS.filter((x) => ONLY.has(x.id)) : SDKS;
 
 function version(pkg) {
   return JSON.parse(readFileSync(join(root, 'node_modules', pkg, 'package.json'), 'utf8')).version;
@@ -51,7 +58,7 @@ function scriptTagSizes() {
 async function bundlePeers(outDir) {
   const bundles = {};
   for (const { id } of SDKS) {
-    if (id === 'clik') continue;
+    if (id.startsWith('clik')) continue;
     const result = await build({
       entryPoints: [join(here, 'sdks', `${id}.mjs`)],
       bundle: true, format: 'iife', platform: 'browser', target: 'es2020', minify: true,
@@ -118,11 +125,12 @@ function safeJson(s) { try { return JSON.parse(s); } catch { return null; } }
 
 function pageFor(id, stubUrl) {
   const config = `<script>window.benchConfig = ${JSON.stringify({ stubUrl })};</script>`;
-  if (id === 'clik') {
-    return `<!doctype html><meta charset="utf-8"><title>bench clik</title>${config}
+  if (id.startsWith('clik')) {
+    const relay = id === 'clik-page-fetch' ? ' data-fetch-in-worker="false"' : '';
+    return `<!doctype html><meta charset="utf-8"><title>bench ${id}</title>${config}
 <script>window.clik=window.clik||function(){(window.clik.q=window.clik.q||[]).push(arguments)};</script>
 <script async src="/script/clik.js" data-supabase-url="${stubUrl}" data-supabase-key="bench-anon-key"
-  data-user-code="bench" data-share-code="public"></script>
+  data-user-code="bench" data-share-code="public"${relay}></script>
 <script src="/sdk/clik-ready.js"></script><body>bench</body>`;
   }
   return `<!doctype html><meta charset="utf-8"><title>bench ${id}</title>${config}<script src="/sdk/${id}.js"></script><body>bench</body>`;
@@ -200,7 +208,7 @@ try {
   const probe = await browser.newPage();
   chromiumVersion = await probe.evaluate(() => (navigator.userAgent.match(/Chrome\/([\d.]+)/) || [])[1] || '');
   await probe.close();
-  for (const { id } of SDKS) {
+  for (const { id } of MEASURED) {
     try {
       timing[id] = await runSdk(browser, stub.url, id);
     } catch (err) {
@@ -226,27 +234,27 @@ out.push(`Target ≤ 20 KB brotli: **${sizeOk ? 'met' : 'MISSED'}** (${kb(shippe
 
 out.push(`## Main-thread cost per trackClick (Chromium ${chromiumVersion}, ${CALLS} calls in bursts of 20, median of ${ROUNDS} rounds)`, '');
 out.push('| SDK | sync µs/call | main-thread µs/call (incl. deferred work) | × baseline | fastest peer ÷ this |', '|---|---:|---:|---:|---:|');
-if (timing.baseline.crashed || timing.clik.crashed) throw new Error(`bench/js: ${JSON.stringify(timing)}`);
+if (timing.baseline.crashed || (timing.clik && timing.clik.crashed)) throw new Error(`bench/js: ${JSON.stringify(timing)}`);
 const base = timing.baseline.taskUs;
-const peers = ['posthog', 'mixpanel', 'segment'].filter((p) => !timing[p].crashed);
+const peers = ['posthog', 'mixpanel', 'segment'].filter((p) => timing[p] && !timing[p].crashed);
 const fastestPeer = Math.min(...peers.map((p) => timing[p].taskUs));
-for (const { id, label, floor } of SDKS) {
+for (const { id, label, floor, variant } of MEASURED) {
   const t = timing[id];
   if (t.crashed) {
     out.push(`| ${label} | page crashed: ${t.crashed} | | | |`);
     continue;
   }
-  const peerRatio = peers.includes(id) || floor ? '' : (fastestPeer / t.taskUs).toFixed(1) + '×';
+  const peerRatio = peers.includes(id) || floor || variant || !peers.length ? '' : (fastestPeer / t.taskUs).toFixed(1) + '×';
   out.push(`| ${label} | ${t.syncUs.toFixed(2)} | ${t.taskUs.toFixed(2)} | ${(t.taskUs / base).toFixed(1)}× | ${peerRatio} |`);
 }
 out.push('');
-const clik = timing.clik.taskUs;
-out.push(`Target within 2× of the baseline: **${clik <= 2 * base ? 'met' : 'MISSED'}** (${(clik / base).toFixed(1)}×).`);
-out.push(`Target ≥ 10× below the fastest peer: **${fastestPeer >= 10 * clik ? 'met' : 'MISSED'}** (${(fastestPeer / clik).toFixed(1)}×).`);
+const clik = timing.clik ? timing.clik.taskUs : NaN;
+if (timing.clik) out.push(`Target within 2× of the baseline: **${clik <= 2 * base ? 'met' : 'MISSED'}** (${(clik / base).toFixed(1)}×).`);
+if (timing.clik && peers.length) out.push(`Target ≥ 10× below the fastest peer: **${fastestPeer >= 10 * clik ? 'met' : 'MISSED'}** (${(fastestPeer / clik).toFixed(1)}×).`);
 // What the design leaves of the 2x target: the floors are the baseline plus only the
 // request the flush policy sends (and the localStorage queue), measured in this run.
-const floors = SDKS.filter((x) => x.floor && !timing[x.id].crashed);
-if (floors.length) {
+const floors = MEASURED.filter((x) => x.floor && !timing[x.id].crashed);
+if (floors.length && timing.clik) {
   out.push('', 'Floors (reference batchers, not SDKs: bench/js/sdks/floor_batcher.mjs): ' +
     floors.map((x) => `${x.label.replace(/^floor: /, '')} costs ${(timing[x.id].taskUs / base).toFixed(1)}× the baseline`).join('; ') +
     `. clik-analytics costs ${(clik / timing[floors.at(-1).id].taskUs).toFixed(1)}× the ${floors.at(-1).label.replace(/^floor: /, '')} floor.`);

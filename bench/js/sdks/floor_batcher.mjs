@@ -7,10 +7,18 @@
 //   persist: also the queue in localStorage, one write per burst (a microtask
 //            after the first track call of a task), as clik's persistence does.
 // No retries, no sessions, no validation: the cheapest version of the policy.
-export function floorSdk({ persist }) {
+export function floorSdk({ persist, worker = false }) {
   const { stubUrl } = window.benchConfig;
   const url = stubUrl + '/rest/v1/rpc/ingest_analytics_batch';
   const headers = { 'Content-Type': 'application/json', apikey: 'bench-anon-key', Authorization: 'Bearer bench-anon-key' };
+  // worker: the POST is made by a dedicated worker (a Blob URL), the page only
+  // posts the body to it and reads the answer's text back.
+  let poster = null;
+  if (worker) {
+    const src = `onmessage=(e)=>{fetch(e.data.url,{method:'POST',headers:e.data.headers,body:e.data.body,credentials:'omit'}).then((r)=>r.text()).then((t)=>postMessage(t),()=>postMessage(''))}`;
+    poster = new Worker(URL.createObjectURL(new Blob([src], { type: 'text/javascript' })));
+    poster.onmessage = (e) => { window.benchSink = e.data ? JSON.parse(e.data) : null; };
+  }
   let queue = [];
   let unwritten = [];
   let writeScheduled = false;
@@ -35,6 +43,7 @@ export function floorSdk({ persist }) {
       if (queue.length === 20) {
         const body = '{"events":' + JSON.stringify(queue) + '}';
         queue = [];
+        if (poster) { poster.postMessage({ url, headers, body }); return; }
         fetch(url, { method: 'POST', headers, body, credentials: 'omit' })
           .then((res) => res.text())
           .then((text) => { window.benchSink = JSON.parse(text); })
