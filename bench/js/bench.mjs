@@ -30,6 +30,7 @@ const SDKS = [
   { id: 'floor-send', label: 'floor: baseline + one POST per 20 events (the flush policy)', floor: true },
   { id: 'floor-send-worker', label: 'floor: baseline + one POST per 20 events, made by a dedicated worker', floor: true },
   { id: 'floor-send-persist', label: 'floor: baseline + one POST per 20 events + one localStorage write per burst', floor: true },
+  { id: 'floor-send-worker-persist', label: 'floor: baseline + one POST per 20 events made by a dedicated worker + one localStorage write per burst', floor: true },
   { id: 'clik', label: 'clik-analytics (script tag: shim + WASM core)' },
   { id: 'clik-page-fetch', label: 'clik-analytics, data-fetch-in-worker="false" (requests made on the main thread)', variant: true },
   { id: 'posthog', label: `posthog-js ${version('posthog-js')}` },

@@ -5,14 +5,14 @@
 //            stub's RPC path with the headers clik sends (apikey, Authorization,
 //            JSON), the answer read as text and parsed (the per-event verdicts);
 //   persist: also the queue in localStorage, one write per burst (a microtask
-//            after the first track call of a task), as clik's persistence does.
+//            after the first track call of a task), as clik's persistence does;
+//   worker:  the POST is made by a dedicated worker, as clik's request worker
+//            does (js/src/worker_relay.mjs): the page posts the body only.
 // No retries, no sessions, no validation: the cheapest version of the policy.
 export function floorSdk({ persist, worker = false }) {
   const { stubUrl } = window.benchConfig;
   const url = stubUrl + '/rest/v1/rpc/ingest_analytics_batch';
   const headers = { 'Content-Type': 'application/json', apikey: 'bench-anon-key', Authorization: 'Bearer bench-anon-key' };
-  // worker: the POST is made by a dedicated worker (a Blob URL), the page only
-  // posts the body to it and reads the answer's text back.
   let poster = null;
   if (worker) {
     const src = `onmessage=(e)=>{fetch(e.data.url,{method:'POST',headers:e.data.headers,body:e.data.body,credentials:'omit'}).then((r)=>r.text()).then((t)=>postMessage(t),()=>postMessage(''))}`;
