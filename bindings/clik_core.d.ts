@@ -127,6 +127,12 @@ export interface Core {
   restore(snapshot: string, nowMs: number): number;
   /** Session state of every identity (for sessionStorage). */
   sessionState(): string;
+  /**
+   * Changes whenever a session id is created, renewed or restored; not when a
+   * session is only seen again (its last-seen time moves). The shim writes
+   * sessionState() at once when it changed, and the last-seen times lazily.
+   */
+  sessionRevision(): number;
   /** Loads session state. Returns >= 0 or CORRUPT_INPUT. */
   restoreSession(state: string): number;
 

@@ -80,6 +80,7 @@ EMSCRIPTEN_KEEPALIVE int clik_restore(CoreBinding* b, double now, std::uint32_t 
   return b->core().restore(b->arg(0, snapshot_len), now);
 }
 EMSCRIPTEN_KEEPALIVE std::uint32_t clik_session_state(CoreBinding* b) { return b->put(b->core().session_state()); }
+EMSCRIPTEN_KEEPALIVE std::uint32_t clik_session_revision(CoreBinding* b) { return b->core().session_revision(); }
 EMSCRIPTEN_KEEPALIVE int clik_restore_session(CoreBinding* b, std::uint32_t state_len) {
   return b->core().restore_session(b->arg(0, state_len));
 }

@@ -180,6 +180,9 @@ function coreClass(ex) {
     var p = self(this);
     return take(p, ex.clik_session_state(p));
   };
+  proto['sessionRevision'] = function () {
+    return ex.clik_session_revision(self(this)) >>> 0;
+  };
   proto['restoreSession'] = function (state) {
     var p = self(this);
     if (!ok(this, 'restoreSession', 0, 's', state)) return -1;

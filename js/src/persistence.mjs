@@ -10,11 +10,22 @@
 // after every burst cost more as the queue grew (in flight, waiting for a slow
 // answer) and was most of a track call's cost in the browser.
 //
+// A burst costs one storage write, its chunk: every setItem costs the page's
+// main thread ~0.1 ms in Chromium whatever its size (bench/js), so the head is
+// rewritten only when what it says changes (chunks deleted, open/closed) or
+// every HEAD_REFRESH_MS, and the session state only when the core's session
+// revision moved (a new or renewed id), at page hide, or every
+// SESSION_REFRESH_MS (its last-seen times; a crash loses at most that much of
+// the 30-minute inactivity clock, never a session id).
+//
 // One set of keys per page: every tab of a card shares one localStorage, so a
 // single queue key would let the last tab to write erase another tab's unsent
 // events. Each page load (a fresh random id) writes
-//   `<queue key>#<page id>`      the head: `<o|c>:<written at ms>:<chunk numbers>`
+//   `<queue key>#<page id>`      the head: `<o|c>:<written at ms>:<first chunk>+`
 //   `<queue key>#<page id>/<n>`  a chunk: a snapshot of the events new at that write
+// A page's chunks are numbered n, n+1, ... with no gaps (the oldest go first),
+// so the head names the first and a reader takes every chunk from there on
+// (older versions wrote the list, `<n>,<n>,...`, which is still read).
 // 'o' while the page lives, 'c' once it was hidden or fired pagehide (it may
 // die without another event) until it is shown again. A page adopts another
 // page's queue when
@@ -33,6 +44,10 @@ import { CORRUPT_INPUT } from './core_codes.mjs';
 export const ABANDONED_AFTER_MS = 30 * 60 * 1000;
 /** Past this many chunks the queue is rewritten as one (a long-held event pins later chunks). */
 export const MAX_CHUNKS = 16;
+/** A live page rewrites its head at least this often while it writes (abandonment is judged on it). */
+export const HEAD_REFRESH_MS = 60 * 1000;
+/** Last-seen times reach sessionStorage at most this late (ids and page hide: at once). */
+export const SESSION_REFRESH_MS = 60 * 1000;
 
 const OPEN = 'o';
 const CLOSED = 'c';
@@ -57,6 +72,10 @@ export class Persistence {
     this.onError = onError;
     this.scheduled = false;
     this.lastSession = null;
+    this.sessionRevision = -1;
+    this.sessionWrittenAt = -Infinity;
+    /** What the head in storage says: {state, first, at}, null when there is none. */
+    this.headWritten = null;
     this.stopped = false;
     this.closed = false;
     this.head = keys.queue + '#' + ports.newId();
@@ -76,6 +95,8 @@ export class Persistence {
     const state = this.session.get(this.keys.session);
     if (state) this.core.restoreSession(state); // corrupt input is counted by the core
     this.lastSession = state;
+    this.sessionRevision = this.core.sessionRevision();
+    this.sessionWrittenAt = now;
     const previous = this.session.get(this.keys.page);
     this.session.set(this.keys.page, this.head);
     // The previous page's head is named outright: storage that cannot be
@@ -114,10 +135,16 @@ export class Persistence {
     try {
       if (closing) this.closed = true;
       if (this.core.dirty() || closing) this.writeQueue();
-      const state = this.core.sessionState();
-      if (state !== this.lastSession) {
-        this.session.set(this.keys.session, state);
-        this.lastSession = state;
+      const now = this.ports.now();
+      const revision = this.core.sessionRevision();
+      if (closing || revision !== this.sessionRevision || now - this.sessionWrittenAt >= SESSION_REFRESH_MS) {
+        const state = this.core.sessionState();
+        if (state !== this.lastSession) {
+          this.session.set(this.keys.session, state);
+          this.lastSession = state;
+        }
+        this.sessionRevision = revision;
+        this.sessionWrittenAt = now;
       }
     } catch (err) {
       this.onError(err);
@@ -155,6 +182,7 @@ export class Persistence {
       this.chunks = [];
       this.mark = mark;
       this.local.remove(this.head);
+      this.headWritten = null;
       return;
     }
     const stale = [];
@@ -174,7 +202,14 @@ export class Persistence {
     this.chunks = kept;
     // The head first, then the deletions: a crash in between leaves extra
     // chunks (sent again, stored once), never a head naming a missing one.
-    this.local.set(this.head, (this.closed ? CLOSED : OPEN) + ':' + this.ports.now() + ':' + kept.map((c) => c.n).join(','));
+    const state = this.closed ? CLOSED : OPEN;
+    const first = kept.length ? kept[0].n : this.nextChunk;
+    const now = this.ports.now();
+    const h = this.headWritten;
+    if (!h || h.state !== state || h.first !== first || now - h.at >= HEAD_REFRESH_MS) {
+      this.local.set(this.head, state + ':' + now + ':' + first + '+');
+      this.headWritten = { state, first, at: now };
+    }
     for (const c of stale) this.local.remove(this.chunkKey(c.n));
   }
 
@@ -182,6 +217,19 @@ export class Persistence {
     const n = this.nextChunk++;
     this.local.set(this.chunkKey(n), snapshot);
     this.chunks.push({ n, upTo });
+  }
+
+  /** The chunk keys a head names: its list, or every chunk from its first on. */
+  namedChunks(key, head) {
+    if (head.from < 0) return head.chunks.map((n) => this.chunkKey(n, key));
+    const keys = [];
+    // Gapless from `from`; a page never holds more than MAX_CHUNKS + 1 at once.
+    for (let n = head.from; n <= head.from + MAX_CHUNKS + 1; n++) {
+      const k = this.chunkKey(n, key);
+      if (this.local.get(k) === null) break;
+      keys.push(k);
+    }
+    return keys;
   }
 
   chunkKey(n, head = this.head) {
@@ -209,7 +257,7 @@ export class Persistence {
       const head = parseHead(value);
       // A head's chunks: those it names, and any the storage shows under it.
       const chunks = head
-        ? [...new Set([...head.chunks.map((n) => this.chunkKey(n, key)), ...this.local.keysWithPrefix(key + '/')])]
+        ? [...new Set([...this.namedChunks(key, head), ...this.local.keysWithPrefix(key + '/')])]
         : [];
       const snapshots = head ? chunks : [key]; // the un-suffixed key is one snapshot
       let refused = false;
@@ -237,7 +285,7 @@ function isHeadOf(queue, key) {
   return key.startsWith(queue + '#') && key.indexOf('/', queue.length + 1) < 0;
 }
 
-/** `<o|c>:<ms>:<n,n,...>` -> its parts; null for anything else. */
+/** `<o|c>:<ms>:<n>+` or `<o|c>:<ms>:<n,n,...>` -> its parts (from: -1 for a list); null for anything else. */
 function parseHead(value) {
   if (typeof value !== 'string' || value.length < 4 || value.charAt(1) !== ':') return null;
   const state = value.charAt(0);
@@ -247,6 +295,10 @@ function parseHead(value) {
   const writtenAt = Number(value.slice(2, end));
   if (!Number.isFinite(writtenAt)) return null;
   const list = value.slice(end + 1);
+  if (list.endsWith('+')) {
+    const from = Number(list.slice(0, -1));
+    return Number.isInteger(from) && from >= 0 ? { state, writtenAt, chunks: [], from } : null;
+  }
   const chunks = list === '' ? [] : list.split(',').map(Number).filter((n) => Number.isInteger(n) && n >= 0);
-  return { state, writtenAt, chunks };
+  return { state, writtenAt, chunks, from: -1 };
 }

@@ -47,6 +47,7 @@ const std::string& SessionTable::touch(std::string_view user_code, std::string_v
   if (!e) e = &insert(Entry{std::string(user_code), std::string(share_code), {}, 0});
   e->session_id = new_session_id(now_ms, rng);
   e->last_seen = now_ms;
+  ++revision_;
   return e->session_id;
 }
 
@@ -104,6 +105,7 @@ int SessionTable::merge(std::string_view state, int& bad_entries) {
     Entry* e = find(fields[0], fields[1]);
     if (e && e->last_seen >= last_seen) continue;
     if (!e) e = &insert(Entry{fields[0], fields[1], {}, 0});
+    if (e->session_id != fields[2]) ++revision_;
     e->session_id = std::move(fields[2]);
     e->last_seen = last_seen;
     ++loaded;

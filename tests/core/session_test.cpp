@@ -69,6 +69,32 @@ TEST_CASE("session state survives a page load through sessionStorage", "[session
   CHECK(c.session_id(kT0 + 31 * 60000) != id);
 }
 
+TEST_CASE("the session revision moves when an id is created, renewed or restored, not when a session is seen again", "[session]") {
+  auto a = make_core();
+  const auto r0 = a.session_revision();
+  a.session_id(kT0);
+  const auto r1 = a.session_revision();
+  CHECK(r1 != r0);  // created
+  a.track_click(kT0 + 1000, "contact.phone");
+  a.session_id(kT0 + 29 * 60000);
+  CHECK(a.session_revision() == r1);  // only seen again: last-seen moved
+  CHECK(a.session_state() != "");
+  a.session_id(kT0 + 60 * 60000);
+  const auto r2 = a.session_revision();
+  CHECK(r2 != r1);  // renewed after 30 minutes
+  a.set_identity("myclik", "team", "");
+  a.session_id(kT0 + 60 * 60000);
+  CHECK(a.session_revision() != r2);  // a second card's session
+
+  auto b = make_core();
+  const auto b0 = b.session_revision();
+  CHECK(b.restore_session(a.session_state()) == 2);
+  const auto b1 = b.session_revision();
+  CHECK(b1 != b0);  // restored ids
+  CHECK(b.restore_session(a.session_state()) == 0);
+  CHECK(b.session_revision() == b1);  // the same state again changes nothing
+}
+
 TEST_CASE("corrupt session state is refused and counted", "[session]") {
   auto c = make_core();
   const auto id = c.session_id(kT0);

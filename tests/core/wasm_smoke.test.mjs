@@ -181,6 +181,13 @@ test('session renewal at 30 minutes, state through sessionStorage', () => {
   assert.equal(d.sessionId(T0 + 40 * 60000), id);
   assert.notEqual(c.sessionId(T0 + 29 * 60000 + 30 * 60000), id);
   assert.equal(d.restoreSession('{"sessionId":"x"}'), CORRUPT_INPUT);
+  // sessionRevision: moves on a new or renewed id, not when a session is only seen again.
+  const r = c.sessionRevision();
+  assert.equal(typeof r, 'number');
+  c.sessionId(T0 + 29 * 60000 + 30 * 60000 + 1);
+  assert.equal(c.sessionRevision(), r);
+  c.sessionId(T0 + 29 * 60000 + 30 * 60000 + 1 + 30 * 60000);
+  assert.notEqual(c.sessionRevision(), r);
   c.delete(); d.delete();
 });
 

@@ -196,7 +196,111 @@ test('the queue is written once per burst of calls, not once per call, and only 
   await settle();
   assert.equal(chunks().length, 2);
   assert.equal(JSON.parse(chunks()[1][1]).events.length, 3, 'the second chunk holds the 3 new events, not all 13');
+  assert.equal(writes.length, 3, 'the second burst wrote its chunk only: the head already names it');
+  await s.clock.advance(61_000); // past HEAD_REFRESH_MS (and the 10 s flush: the queue is delivered)
+  s.tracker.trackClick('contact.phone');
+  await settle();
+  const last = writes.at(-1);
+  assert.ok(!last[0].includes('/') && last[1].startsWith('o:'), 'a burst a minute later also refreshes the head (its written-at time)');
   s.tracker.destroy();
+});
+
+test('session state: written at once for a new or renewed session id and at hide, last-seen times at most once a minute', async () => {
+  const local = new MemoryStorage();
+  const session = new MemoryStorage();
+  const sessionWrites = [];
+  const setItem = session.setItem.bind(session);
+  session.setItem = (k, v) => { if (k.includes('session')) sessionWrites.push(v); setItem(k, v); };
+  const p = page();
+  const a = setup(p, { local, session });
+  await a.tracker.ready;
+  a.tracker.trackView();
+  await settle();
+  const id = a.tracker.sessionId();
+  assert.equal(sessionWrites.length, 1, 'a new session id is written at once');
+  assert.ok(sessionWrites[0].includes(id));
+  for (let i = 0; i < 5; i++) {
+    await a.clock.advance(10_000);
+    a.tracker.trackClick('contact.phone');
+    await settle();
+  }
+  assert.equal(sessionWrites.length, 1, 'bursts within a minute only move last-seen: not written');
+  await a.clock.advance(15_000);
+  a.tracker.trackClick('contact.phone');
+  await settle();
+  assert.equal(sessionWrites.length, 2, 'a minute after the last write, last-seen is written');
+  await a.clock.advance(1000);
+  a.tracker.trackClick('contact.email');
+  await settle();
+  assert.equal(sessionWrites.length, 2);
+  p.document.hide();
+  assert.equal(sessionWrites.length, 3, 'hide writes the latest last-seen');
+  assert.equal(JSON.parse(sessionWrites[2]).s[0][3], a.clock.now());
+  // 31 minutes later the session is renewed: its new id is written at once, and
+  // a reload of the tab (crash, no hide) continues that session.
+  await a.clock.advance(31 * 60_000);
+  a.tracker.trackClick('contact.phone');
+  await settle();
+  const renewed = a.tracker.sessionId();
+  assert.notEqual(renewed, id);
+  assert.equal(sessionWrites.length, 4);
+  assert.ok(sessionWrites[3].includes(renewed));
+  const b = setup({}, { local, session, clock: new FakeClock(a.clock.now() + 1000) });
+  await b.tracker.ready;
+  assert.equal(b.tracker.sessionId(), renewed);
+  a.tracker.destroy();
+  b.tracker.destroy();
+});
+
+/** localStorage without length/key(i): a page can read only the keys it can name. */
+class UnlistedStorage {
+  constructor(map = new Map()) { this.map = map; }
+  getItem(k) { return this.map.has(k) ? this.map.get(k) : null; }
+  setItem(k, v) { this.map.set(k, String(v)); }
+  removeItem(k) { this.map.delete(k); }
+}
+
+test('storage that cannot be listed: a reload finds every chunk from the one its head names', async () => {
+  const local = new UnlistedStorage();
+  const session = new MemoryStorage();
+  const a = setup({}, { local, session, net: down() });
+  await a.tracker.ready;
+  for (let burst = 0; burst < 5; burst++) {
+    for (let i = 0; i < 3; i++) a.tracker.trackClick(`portfolio.b${burst}_${i}`);
+    await settle();
+  }
+  const chunkKeys = [...local.map.keys()].filter((k) => k.includes('/'));
+  assert.equal(chunkKeys.length, 5, 'one chunk per burst');
+  // The page dies (no hide); the tab reloads with the server back.
+  const b = setup({}, { local, session, clock: new FakeClock(a.clock.now() + 1000) });
+  await b.tracker.ready;
+  assert.equal(b.tracker.stats().queued, 15);
+  await b.clock.advance(10_000);
+  assert.equal(new Set(ids(b.net.events)).size, 15);
+  assert.equal(b.net.events.length, 15);
+  a.tracker.destroy();
+  b.tracker.destroy();
+});
+
+test('a head written by an older version (a list of chunk numbers) is still adopted', async () => {
+  const local = new MemoryStorage();
+  const a = setup({}, { local, net: down() });
+  await a.tracker.ready;
+  a.tracker.trackClick('contact.phone');
+  await settle();
+  a.tracker.trackClick('contact.email');
+  await settle();
+  const [head] = heads(local);
+  assert.match(local.getItem(head), /^o:\d+:0\+$/);
+  // As the previous version wrote it: closed, and its chunks listed.
+  local.setItem(head, 'c:' + a.clock.now() + ':0,1');
+  const b = setup({}, { local, clock: new FakeClock(a.clock.now() + 1000) });
+  await b.tracker.ready;
+  await b.clock.advance(10_000);
+  assert.deepEqual(b.net.events.map((e) => e.data.clickTarget).sort(), ['contact.email', 'contact.phone']);
+  assert.equal(local.getItem(head), null, 'the old head is removed once adopted');
+  a.tracker.destroy();
+  b.tracker.destroy();
 });
 
 // Tabs of one card share localStorage; each page keeps its own keys: a head

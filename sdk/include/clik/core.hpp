@@ -67,6 +67,9 @@ class Core {
   double held_floor() const;
   int restore(std::string_view snapshot, double now_ms);
   std::string session_state() const { return sessions_.serialize(); }
+  // Changes when a session id is created, renewed or restored (not when a session
+  // is only seen again): the shim writes session_state() at once then, else lazily.
+  std::uint32_t session_revision() const { return sessions_.revision(); }
   int restore_session(std::string_view state);
 
   void set_enabled(bool enabled);

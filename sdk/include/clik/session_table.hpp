@@ -16,6 +16,9 @@ class SessionTable {
                            std::int64_t now_ms, std::int64_t timeout_ms, Random& rng);
 
   std::string serialize() const;
+  // Changes whenever a session id is created, renewed or loaded: what a reload
+  // must see at once. Advancing a last-seen time does not change it.
+  std::uint32_t revision() const { return revision_; }
   // Merges serialized state (newer lastSeen wins). Returns entries loaded or -1 when
   // the input is not session state; `bad_entries` counts skipped malformed entries.
   int merge(std::string_view state, int& bad_entries);
@@ -30,6 +33,7 @@ class SessionTable {
   Entry* find(std::string_view user_code, std::string_view share_code);
   Entry& insert(Entry e);
   std::vector<Entry> entries_;
+  std::uint32_t revision_ = 0;
 };
 
 }  // namespace clik
