@@ -4,7 +4,12 @@
 // as bench.mjs (bursts of 20, a task boundary between bursts) against a stub
 // RPC endpoint on loopback. Needs the build (npm run build).
 //
-//   node bench/js/profile.mjs [--calls N] [--page-fetch] [--top K]
+//   node bench/js/profile.mjs [--calls N] [--page-fetch] [--top K] [--storage-ops]
+//
+// --storage-ops also counts the page's storage writes by kind (queue head, queue
+// chunk, session state), through a wrapper on Storage.prototype: every setItem
+// costs ~0.1 ms of main thread in Chromium whatever its size, so their number
+// per 20 calls is most of what persistence costs.
 import http from 'node:http';
 import { readFileSync } from 'node:fs';
 import { join, dirname } from 'node:path';
@@ -13,7 +18,7 @@ import { parseArgs } from 'node:util';
 import { launchChromium } from '../../tests/support/chromium.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
-const { values: args } = parseArgs({ options: { calls: { type: 'string', default: '4000' }, 'page-fetch': { type: 'boolean' }, top: { type: 'string', default: '25' } } });
+const { values: args } = parseArgs({ options: { calls: { type: 'string', default: '4000' }, 'page-fetch': { type: 'boolean' }, top: { type: 'string', default: '25' }, 'storage-ops': { type: 'boolean' } } });
 const relay = args['page-fetch'] ? ' data-fetch-in-worker="false"' : '';
 
 let url;
@@ -46,6 +51,20 @@ url = `http://127.0.0.1:${server.address().port}`;
 const browser = await launchChromium();
 try {
   const page = await browser.newPage();
+  if (args['storage-ops']) {
+    await page.addInitScript(() => {
+      const ops = (window.storageOps = {});
+      const kind = (store, key) => store === window.sessionStorage ? 'session' : /\/\d+$/.test(key) ? 'chunk' : 'head';
+      for (const op of ['setItem', 'removeItem']) {
+        const original = Storage.prototype[op];
+        Storage.prototype[op] = function (key, ...rest) {
+          const k = `${op} ${kind(this, String(key))}`;
+          ops[k] = (ops[k] || 0) + 1;
+          return original.call(this, key, ...rest);
+        };
+      }
+    });
+  }
   await page.goto(url + '/page');
   await page.evaluate(() => new Promise((r) => window.clik((t) => r(t.ready))));
   const cdp = await browser.context.newCDPSession(page);
@@ -59,6 +78,7 @@ try {
   }, n);
   await run(400); // warm-up
   await page.waitForTimeout(500);
+  const opsBefore = args['storage-ops'] ? await page.evaluate(() => ({ ...window.storageOps })) : null;
   await cdp.send('Profiler.enable');
   await cdp.send('Profiler.setSamplingInterval', { interval: 50 });
   await cdp.send('Profiler.start');
@@ -66,6 +86,11 @@ try {
   await run(calls);
   await page.waitForTimeout(1000); // deferred work (flushes, storage) lands here
   const { profile } = await cdp.send('Profiler.stop');
+  if (opsBefore) {
+    const ops = await page.evaluate(() => window.storageOps);
+    const per20 = Object.entries(ops).map(([k, n]) => `${k} ${(((n - (opsBefore[k] || 0)) * 20) / Number(args.calls)).toFixed(2)}`);
+    console.log(`storage writes per 20 calls: ${per20.sort().join(', ')}`);
+  }
   const nodes = new Map(profile.nodes.map((n) => [n.id, n]));
   const self = new Map();
   profile.samples.forEach((id, i) => {
