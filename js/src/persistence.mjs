@@ -11,7 +11,7 @@
 // answer) and was most of a track call's cost in the browser.
 //
 // A burst costs one storage write, its chunk: every setItem costs the page's
-// main thread ~0.1 ms in Chromium whatever its size (bench/js), so the head is
+// main thread ~0.1 ms in Chromium at a few KB (bench/js/profile.mjs), so the head is
 // rewritten only when what it says changes (chunks deleted, open/closed) or
 // every HEAD_REFRESH_MS, and the session state only when the core's session
 // revision moved (a new or renewed id), at page hide, or every
