@@ -69,18 +69,24 @@ for p in os.listdir('/proc'):
 print(total * 1000 // os.sysconf('SC_CLK_TCK'))
 PY
 }
-# pgbench_run SCRIPT CLIENTS CALLS -> "events_per_s ms_per_call server_cpu_ms_per_call"
+# wal_lsn -> the WAL insert position now. The difference over a step is the WAL it wrote
+# (records, full-page images, commits): what every commit has to fsync and what a
+# replica or a backup has to carry, so it is measured beside the CPU.
+wal_lsn() { q -c "SELECT pg_current_wal_insert_lsn()"; }
+# wal_bytes_per_call FROM_LSN TO_LSN CALLS
+wal_bytes_per_call() { q -c "SELECT round(('$2'::pg_lsn - '$1'::pg_lsn) / $3)"; }
+# pgbench_run SCRIPT CLIENTS CALLS -> "events_per_s ms_per_call server_cpu_ms_per_call wal_bytes_per_call"
 pgbench_run() {
-  local out tps lat cpu0 cpu1
-  cpu0=$(server_cpu_ms)
+  local out tps lat cpu0 cpu1 wal0 wal1
+  wal0=$(wal_lsn); cpu0=$(server_cpu_ms)
   out=$(pgbench "$url" -n -c "$2" -j "$2" -t $(( $3 / $2 )) -f "$here/$1" 2>&1) || { echo "$out" >&2; return 1; }
-  cpu1=$(server_cpu_ms)
+  cpu1=$(server_cpu_ms); wal1=$(wal_lsn)
   tps=$(echo "$out" | sed -n 's/^tps = \([0-9.]*\).*/\1/p' | tail -1)
   lat=$(echo "$out" | sed -n 's/^latency average = \([0-9.]*\) ms/\1/p')
-  echo "$tps $lat $(python3 -c "print(f'{($cpu1 - $cpu0) / $3:.3f}')")"
+  echo "$tps $lat $(python3 -c "print(f'{($cpu1 - $cpu0) / $3:.3f}')") $(wal_bytes_per_call "$wal0" "$wal1" "$3")"
 }
-# copy_run SIZE CALLS FIRST_ID -> "events_per_s ms_per_call server_cpu_ms_per_call": one COPY
-# (one transaction) per batch
+# copy_run SIZE CALLS FIRST_ID -> "events_per_s ms_per_call server_cpu_ms_per_call wal_bytes_per_call":
+# one COPY (one transaction) per batch
 copy_run() {
   local f="$dir/copy.sql" i start end
   : > "$f"
@@ -89,14 +95,16 @@ copy_run() {
     q -c "COPY (SELECT * FROM bench.flat_rows($(( $3 + i )), $(( $3 + i )))) TO STDOUT" >> "$f"
     echo '\.' >> "$f"
   done
-  cpu0=$(server_cpu_ms); start=$(date +%s.%N)
+  wal0=$(wal_lsn); cpu0=$(server_cpu_ms); start=$(date +%s.%N)
   psql "$url" -X -q -v ON_ERROR_STOP=1 -f "$f" >/dev/null
-  end=$(date +%s.%N); cpu1=$(server_cpu_ms)
-  python3 -c "t=$end-$start; print(f'{$1*$2/t:.1f} {t*1000/$2:.3f} {($cpu1 - $cpu0) / $2:.3f}')"
+  end=$(date +%s.%N); cpu1=$(server_cpu_ms); wal1=$(wal_lsn)
+  python3 -c "t=$end-$start; print(f'{$1*$2/t:.1f} {t*1000/$2:.3f} {($cpu1 - $cpu0) / $2:.3f}')" | tr -d '\n'
+  echo " $(wal_bytes_per_call "$wal0" "$wal1" "$2")"
 }
 
 # One line per step: clients|shape|size|then per round
-# "seed_tps seed_ms seed_cpu ours_tps ours_ms ours_cpu copy_eps copy_ms copy_cpu" joined by ';'
+# "seed_tps seed_ms seed_cpu seed_wal ours_tps ours_ms ours_cpu ours_wal copy_eps copy_ms copy_cpu copy_wal"
+# joined by ';'
 rows=()
 for mode in "1 browser" "8 browser" "1 hot" "8 hot"; do
   set -- $mode; clients=$1 shape=$2
@@ -106,10 +114,10 @@ for mode in "1 browser" "8 browser" "1 hot" "8 hot"; do
     per_round=()
     for ((r = 0; r < rounds; r++)); do
       for who in $( [ $((r % 2)) = 0 ] && echo "seed ours" || echo "ours seed" ); do
-        prepare "$shape" "$size" "$calls"; read -r tps ms cpu < <(pgbench_run "call_$who.pgbench" "$clients" "$calls")
-        if [ "$who" = seed ]; then seed="$tps $ms $cpu"; else ours="$tps $ms $cpu"; fi
+        prepare "$shape" "$size" "$calls"; read -r tps ms cpu wal < <(pgbench_run "call_$who.pgbench" "$clients" "$calls")
+        if [ "$who" = seed ]; then seed="$tps $ms $cpu $wal"; else ours="$tps $ms $cpu $wal"; fi
       done
-      copy="- - -"
+      copy="- - - -"
       if [ "$clients" = 1 ]; then copy=$(copy_run "$size" "$calls" "$first_id"); fi
       per_round+=("$seed $ours $copy")
     done
@@ -118,8 +126,9 @@ for mode in "1 browser" "8 browser" "1 hot" "8 hot"; do
   done
 done
 
-# print_table wall|cpu: the same steps, by wall time (what a caller waits; fsync latency
-# included) or by server CPU per call (what the cores pay; the disk left out)
+# print_table wall|cpu|wal: the same steps, by wall time (what a caller waits; fsync latency
+# included), by server CPU per call (what the cores pay; the disk left out), or by WAL
+# bytes per call (what the disk and replicas carry)
 print_table() {
   for r in "${rows[@]}"; do
     python3 - "$1" "$r" <<'PY'
@@ -130,17 +139,23 @@ z = int(z)
 runs = [[None if v == '-' else float(v) for v in x.split()] for x in rounds.split(';')]
 med = statistics.median
 ratio = lambda rs: f"{med(rs):.2f} [{min(rs):.2f}-{max(rs):.2f}]"
-has_copy = runs[0][6] is not None
+has_copy = runs[0][8] is not None
 if what == 'wall':
     # calls/s from pgbench (tps) or from the COPY file's wall time (already events/s)
-    eps = {k: [x[i] * (z if k != 'copy' else 1) for x in runs] for k, i in (('seed', 0), ('ours', 3), ('copy', 6)) if k != 'copy' or has_copy}
-    ms = {k: [x[i] for x in runs] for k, i in (('seed', 1), ('ours', 4), ('copy', 7)) if k != 'copy' or has_copy}
+    eps = {k: [x[i] * (z if k != 'copy' else 1) for x in runs] for k, i in (('seed', 0), ('ours', 4), ('copy', 8)) if k != 'copy' or has_copy}
+    ms = {k: [x[i] for x in runs] for k, i in (('seed', 1), ('ours', 5), ('copy', 9)) if k != 'copy' or has_copy}
     cell = lambda k: f"{med(eps[k]):9.0f} {med(ms[k]):7.2f}" if k in eps else f"{'-':>9} {'-':>7}"
     vs_seed = ratio([o / e for o, e in zip(eps['ours'], eps['seed'])])
     vs_copy = ratio([o / k for o, k in zip(eps['ours'], eps['copy'])]) if has_copy else '-'
+elif what == 'wal':
+    # WAL bytes per call; the ratios are ours / theirs (lower = less to write)
+    wal = {k: [x[i] for x in runs] for k, i in (('seed', 3), ('ours', 7), ('copy', 11)) if k != 'copy' or has_copy}
+    cell = lambda k: f"{med(wal[k]):13.0f} {med(wal[k]) / z:7.0f}" if k in wal else f"{'-':>13} {'-':>7}"
+    vs_seed = ratio([o / e for o, e in zip(wal['ours'], wal['seed'])])
+    vs_copy = ratio([o / k for o, k in zip(wal['ours'], wal['copy'])]) if has_copy else '-'
 else:
     # events per CPU-second = batch size / CPU ms per call * 1000; ratios as for wall time (higher = cheaper)
-    cpu = {k: [x[i] for x in runs] for k, i in (('seed', 2), ('ours', 5), ('copy', 8)) if k != 'copy' or has_copy}
+    cpu = {k: [x[i] for x in runs] for k, i in (('seed', 2), ('ours', 6), ('copy', 10)) if k != 'copy' or has_copy}
     cell = lambda k: f"{z * 1000 / med(cpu[k]):13.0f} {med(cpu[k]):7.2f}" if k in cpu else f"{'-':>13} {'-':>7}"
     vs_seed = ratio([e / o for o, e in zip(cpu['ours'], cpu['seed'])])
     vs_copy = ratio([k / o for o, k in zip(cpu['ours'], cpu['copy'])]) if has_copy else '-'
@@ -158,6 +173,10 @@ echo
 echo "Server CPU per call, same runs (all of the cluster's processes, user + system; ev/CPU-s = events per CPU-second)"
 printf '%-8s %-8s %5s | %13s %7s | %13s %7s | %13s %7s | %-17s %-17s\n' clients batches size "seed ev/CPU-s" "cpu ms" "ours ev/CPU-s" "cpu ms" "COPY ev/CPU-s" "cpu ms" "ours/seed" "ours/COPY"
 print_table cpu
+echo
+echo "WAL written per call, same runs (records, full-page images and commits; B/event = per event of the batch)"
+printf '%-8s %-8s %5s | %13s %7s | %13s %7s | %13s %7s | %-17s %-17s\n' clients batches size "seed B/call" "B/event" "ours B/call" "B/event" "COPY B/call" "B/event" "ours÷seed" "ours÷COPY"
+print_table wal
 
 # ---- dashboard latency -------------------------------------------------------------
 q -c "INSERT INTO public.user_code_ownership (user_id, user_code) VALUES
