@@ -29,7 +29,7 @@ COMMENT ON FUNCTION analytics.prune_expired() IS
 -- a bucket over up to settings.rollup_shards rows (one per backend) so that concurrent
 -- batches of a hot card do not queue on one row; that spread then costs the dashboard,
 -- which sums every row of its range (a hot card's week at 10 M stored events over 16
--- shards: 72.2 ms, folded 9.4 ms; bench/sql/run.sh --10m). Folds at most max_rows rows
+-- shards: 38-72 ms, folded 5.6-9.4 ms in runs of bench/sql/run.sh --10m). Folds at most max_rows rows
 -- per call (NULL: all) and returns how many it folded; rows written after a fold are
 -- folded by the next call.
 -- Who may call: the database owner and service_role (e.g. pg_cron every 10 minutes,
