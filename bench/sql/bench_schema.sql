@@ -35,7 +35,9 @@ RETURNS jsonb LANGUAGE sql VOLATILE AS $$
 $$;
 
 -- count batches of `size` events, ids first_id.. . shape 'browser': one new session per
--- batch on one of 1000 cards (session event first, then 2/3 page views, 1/3 clicks);
+-- batch on one of 1000 cards (session event first, then 2/3 page views, 1/3 clicks), its
+-- id shaped like the client's (session_<start ms>_<9 random chars>: ids of later sessions
+-- sort later, so indexes keyed by session id grow near their right edge, as in production);
 -- shape 'hot': every event on card "hot", spread over 4 hot sessions.
 CREATE FUNCTION bench.make_batches(shape text, size int, count int, first_id bigint) RETURNS void
 LANGUAGE sql AS $$
@@ -49,7 +51,8 @@ LANGUAGE sql AS $$
              (extract(epoch FROM now()) * 1000)::bigint - 3600000 + i * 1000, i + b) ORDER BY i)
     FROM generate_series(0, size - 1) AS i)
   FROM generate_series(0, count - 1) AS b,
-       LATERAL (SELECT 'bench_' || gen_random_uuid() AS sid, 'card_' || (b * 7919 % 1000) AS card,
+       LATERAL (SELECT 'session_' || ((extract(epoch FROM now()) * 1000)::bigint - 3600000 + b) || '_'
+                         || substr(md5(random()::text), 1, 9) AS sid, 'card_' || (b * 7919 % 1000) AS card,
                        (ARRAY['public', 'vip', 'qr'])[1 + b % 3] AS share,
                        (ARRAY[NULL, 'c1', 'c2', 'c3', 'c4'])[1 + b % 5] AS contact) AS s
 $$;
