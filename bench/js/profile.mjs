@@ -6,10 +6,11 @@
 //
 //   node bench/js/profile.mjs [--calls N] [--page-fetch] [--top K] [--storage-ops]
 //
-// --storage-ops also counts the page's storage writes by kind (queue head, queue
-// chunk, session state), through a wrapper on Storage.prototype: every setItem
-// costs ~0.1 ms of main thread in Chromium whatever its size, so their number
-// per 20 calls is most of what persistence costs.
+// --storage-ops also counts the page's storage writes and removals by kind (queue head, queue
+// chunk, session state), through a wrapper on Storage.prototype: a setItem of a
+// few KB costs ~0.1 ms of main thread in Chromium (bench/js's persist floor row
+// minus the one without), so their number per 20 calls is most of what
+// persistence costs.
 import http from 'node:http';
 import { readFileSync } from 'node:fs';
 import { join, dirname } from 'node:path';
@@ -89,7 +90,7 @@ try {
   if (opsBefore) {
     const ops = await page.evaluate(() => window.storageOps);
     const per20 = Object.entries(ops).map(([k, n]) => `${k} ${(((n - (opsBefore[k] || 0)) * 20) / Number(args.calls)).toFixed(2)}`);
-    console.log(`storage writes per 20 calls: ${per20.sort().join(', ')}`);
+    console.log(`storage operations per 20 calls: ${per20.sort().join(', ')}`);
   }
   const nodes = new Map(profile.nodes.map((n) => [n.id, n]));
   const self = new Map();

@@ -48,11 +48,12 @@ LANGUAGE sql AS $$
              CASE WHEN shape = 'hot' THEN 'hot_s' || ((i * 7 + b) % 4) ELSE s.sid END,
              CASE WHEN shape = 'hot' THEN 'hot' ELSE s.card END,
              s.share, s.contact,
-             (extract(epoch FROM now()) * 1000)::bigint - 3600000 + i * 1000, i + b) ORDER BY i)
+             s.t0 + i * 1000, i + b) ORDER BY i)
     FROM generate_series(0, size - 1) AS i)
   FROM generate_series(0, count - 1) AS b,
-       LATERAL (SELECT 'session_' || ((extract(epoch FROM now()) * 1000)::bigint - 3600000 + b) || '_'
-                         || substr(md5(random()::text), 1, 9) AS sid, 'card_' || (b * 7919 % 1000) AS card,
+       LATERAL (SELECT (extract(epoch FROM now()) * 1000)::bigint - 3600000 AS t0) AS t,
+       LATERAL (SELECT t.t0, 'session_' || (t.t0 + b) || '_' || substr(md5(random()::text), 1, 9) AS sid,
+                       'card_' || (b * 7919 % 1000) AS card,
                        (ARRAY['public', 'vip', 'qr'])[1 + b % 3] AS share,
                        (ARRAY[NULL, 'c1', 'c2', 'c3', 'c4'])[1 + b % 5] AS contact) AS s
 $$;

@@ -88,7 +88,7 @@ pgbench_run() {
 # copy_run SIZE CALLS FIRST_ID -> "events_per_s ms_per_call server_cpu_ms_per_call wal_bytes_per_call":
 # one COPY (one transaction) per batch
 copy_run() {
-  local f="$dir/copy.sql" i start end
+  local f="$dir/copy.sql" i start end cpu0 cpu1 wal0 wal1
   : > "$f"
   for ((i = 0; i < $2; i++)); do
     echo "COPY bench.copy_target FROM STDIN;" >> "$f"
@@ -98,8 +98,7 @@ copy_run() {
   wal0=$(wal_lsn); cpu0=$(server_cpu_ms); start=$(date +%s.%N)
   psql "$url" -X -q -v ON_ERROR_STOP=1 -f "$f" >/dev/null
   end=$(date +%s.%N); cpu1=$(server_cpu_ms); wal1=$(wal_lsn)
-  python3 -c "t=$end-$start; print(f'{$1*$2/t:.1f} {t*1000/$2:.3f} {($cpu1 - $cpu0) / $2:.3f}')" | tr -d '\n'
-  echo " $(wal_bytes_per_call "$wal0" "$wal1" "$2")"
+  python3 -c "t=$end-$start; print(f'{$1*$2/t:.1f} {t*1000/$2:.3f} {($cpu1 - $cpu0) / $2:.3f} $(wal_bytes_per_call "$wal0" "$wal1" "$2")')"
 }
 
 # One line per step: clients|shape|size|then per round
@@ -139,23 +138,30 @@ z = int(z)
 runs = [[None if v == '-' else float(v) for v in x.split()] for x in rounds.split(';')]
 med = statistics.median
 ratio = lambda rs: f"{med(rs):.2f} [{min(rs):.2f}-{max(rs):.2f}]"
-has_copy = runs[0][8] is not None
+# each round holds four fields per function, in this order, for seed, ours and COPY
+FIELDS = ('rate', 'ms', 'cpu', 'wal')
+WHO = ('seed', 'ours', 'copy')
+has_copy = runs[0][WHO.index('copy') * len(FIELDS)] is not None
+def col(field):
+    """{who: [value per round]} of one field, COPY left out when this step has none"""
+    return {k: [x[w * len(FIELDS) + FIELDS.index(field)] for x in runs]
+            for w, k in enumerate(WHO) if k != 'copy' or has_copy}
 if what == 'wall':
     # calls/s from pgbench (tps) or from the COPY file's wall time (already events/s)
-    eps = {k: [x[i] * (z if k != 'copy' else 1) for x in runs] for k, i in (('seed', 0), ('ours', 4), ('copy', 8)) if k != 'copy' or has_copy}
-    ms = {k: [x[i] for x in runs] for k, i in (('seed', 1), ('ours', 5), ('copy', 9)) if k != 'copy' or has_copy}
+    eps = {k: [v * (z if k != 'copy' else 1) for v in vs] for k, vs in col('rate').items()}
+    ms = col('ms')
     cell = lambda k: f"{med(eps[k]):9.0f} {med(ms[k]):7.2f}" if k in eps else f"{'-':>9} {'-':>7}"
     vs_seed = ratio([o / e for o, e in zip(eps['ours'], eps['seed'])])
     vs_copy = ratio([o / k for o, k in zip(eps['ours'], eps['copy'])]) if has_copy else '-'
 elif what == 'wal':
     # WAL bytes per call; the ratios are ours / theirs (lower = less to write)
-    wal = {k: [x[i] for x in runs] for k, i in (('seed', 3), ('ours', 7), ('copy', 11)) if k != 'copy' or has_copy}
+    wal = col('wal')
     cell = lambda k: f"{med(wal[k]):13.0f} {med(wal[k]) / z:7.0f}" if k in wal else f"{'-':>13} {'-':>7}"
     vs_seed = ratio([o / e for o, e in zip(wal['ours'], wal['seed'])])
     vs_copy = ratio([o / k for o, k in zip(wal['ours'], wal['copy'])]) if has_copy else '-'
 else:
     # events per CPU-second = batch size / CPU ms per call * 1000; ratios as for wall time (higher = cheaper)
-    cpu = {k: [x[i] for x in runs] for k, i in (('seed', 2), ('ours', 6), ('copy', 10)) if k != 'copy' or has_copy}
+    cpu = col('cpu')
     cell = lambda k: f"{z * 1000 / med(cpu[k]):13.0f} {med(cpu[k]):7.2f}" if k in cpu else f"{'-':>13} {'-':>7}"
     vs_seed = ratio([e / o for o, e in zip(cpu['ours'], cpu['seed'])])
     vs_copy = ratio([k / o for o, k in zip(cpu['ours'], cpu['copy'])]) if has_copy else '-'
