@@ -2,10 +2,13 @@
 # Ingest and dashboard benchmark, all in one run on one durable (fsync on) throwaway
 # PostgreSQL 15 cluster:
 #   * events/s and ms per call for batch sizes 20/100/500: the seed's function (baseline,
-#     bench/sql/seed_baseline.sql), ours (sql/), and a plain COPY of the same rows,
-#     interleaved in rounds (seed, ours, COPY; the next round starts with ours) so that a
-#     slow spell of this shared VM's disk falls on all of them: each figure is the median
-#     of the rounds, and the ratio's range over the rounds is printed beside it;
+#     bench/sql/seed_baseline.sql), ours (sql/), the floor (bench/sql/floor_baseline.sql:
+#     parse the batch and store each event once, deduplicated, nothing else; what no
+#     implementation of the issue can undercut) and a plain COPY of the same rows into an
+#     unindexed table, interleaved in rounds (the functions' order rotates from round to
+#     round, COPY last) so that a slow spell of this shared VM's disk falls on all of
+#     them: each figure is the median of the rounds, and each ratio's range over the
+#     rounds is printed beside it;
 #     1 client; 8 clients with browser-like batches (one new session per batch, many cards);
 #     1 and 8 clients with batches that share 4 hot sessions of one hot card (does
 #     throughput grow with writers on hot rows?);
@@ -33,7 +36,8 @@ url=$(bash "$root/scripts/pg-temp.sh" start "$dir" --durable)
 q() { psql "$url" -X -q -v ON_ERROR_STOP=1 -At "$@"; }
 
 bash "$root/sql/apply.sh" "$url" >/dev/null
-q -c 'SET client_min_messages = warning' -f "$here/seed_baseline.sql" -f "$here/bench_schema.sql" >/dev/null
+q -c 'SET client_min_messages = warning' -f "$here/seed_baseline.sql" -f "$here/floor_baseline.sql" \
+  -f "$here/bench_schema.sql" >/dev/null
 # Limits stay active (their cost is measured) but high enough not to trip.
 q -c "UPDATE analytics.settings SET rate_limit_ip_calls = 1000000000, rate_limit_user_code_events = 1000000000"
 
@@ -101,9 +105,10 @@ copy_run() {
   python3 -c "t=$end-$start; print(f'{$1*$2/t:.1f} {t*1000/$2:.3f} {($cpu1 - $cpu0) / $2:.3f} $(wal_bytes_per_call "$wal0" "$wal1" "$2")')"
 }
 
-# One line per step: clients|shape|size|then per round
-# "seed_tps seed_ms seed_cpu seed_wal ours_tps ours_ms ours_cpu ours_wal copy_eps copy_ms copy_cpu copy_wal"
-# joined by ';'
+# One line per step: clients|shape|size|then per round the four fields "rate ms cpu wal"
+# of seed, ours, floor and COPY in that order (rounds joined by ';'; COPY "- - - -" with
+# 8 clients)
+functions=(seed ours floor)
 rows=()
 for mode in "1 browser" "8 browser" "1 hot" "8 hot"; do
   set -- $mode; clients=$1 shape=$2
@@ -112,13 +117,15 @@ for mode in "1 browser" "8 browser" "1 hot" "8 hot"; do
     [ $calls -ge $clients ] || calls=$clients
     per_round=()
     for ((r = 0; r < rounds; r++)); do
-      for who in $( [ $((r % 2)) = 0 ] && echo "seed ours" || echo "ours seed" ); do
-        prepare "$shape" "$size" "$calls"; read -r tps ms cpu wal < <(pgbench_run "call_$who.pgbench" "$clients" "$calls")
-        if [ "$who" = seed ]; then seed="$tps $ms $cpu $wal"; else ours="$tps $ms $cpu $wal"; fi
+      declare -A got=()
+      # round r starts with function r mod 3, so none always runs first (or right after COPY)
+      for ((k = 0; k < ${#functions[@]}; k++)); do
+        who=${functions[$(( (r + k) % ${#functions[@]} ))]}
+        prepare "$shape" "$size" "$calls"; got[$who]=$(pgbench_run "call_$who.pgbench" "$clients" "$calls")
       done
       copy="- - - -"
       if [ "$clients" = 1 ]; then copy=$(copy_run "$size" "$calls" "$first_id"); fi
-      per_round+=("$seed $ours $copy")
+      per_round+=("${got[seed]} ${got[ours]} ${got[floor]} $copy")
     done
     rows+=("$clients|$shape|$size|$(IFS=';'; echo "${per_round[*]}")")
     echo "measured: $clients client(s), $shape, $size events/call, $rounds round(s) of $calls calls" >&2
@@ -138,9 +145,11 @@ z = int(z)
 runs = [[None if v == '-' else float(v) for v in x.split()] for x in rounds.split(';')]
 med = statistics.median
 ratio = lambda rs: f"{med(rs):.2f} [{min(rs):.2f}-{max(rs):.2f}]"
-# each round holds four fields per function, in this order, for seed, ours and COPY
+# each round holds four fields per function, in this order, for seed, ours, floor and COPY
 FIELDS = ('rate', 'ms', 'cpu', 'wal')
-WHO = ('seed', 'ours', 'copy')
+WHO = ('seed', 'ours', 'floor', 'copy')
+# the ratios printed: ours against each baseline, and the floor against COPY
+RATIOS = (('ours', 'seed'), ('ours', 'copy'), ('ours', 'floor'), ('floor', 'copy'))
 has_copy = runs[0][WHO.index('copy') * len(FIELDS)] is not None
 def col(field):
     """{who: [value per round]} of one field, COPY left out when this step has none"""
@@ -150,22 +159,24 @@ if what == 'wall':
     # calls/s from pgbench (tps) or from the COPY file's wall time (already events/s)
     eps = {k: [v * (z if k != 'copy' else 1) for v in vs] for k, vs in col('rate').items()}
     ms = col('ms')
-    cell = lambda k: f"{med(eps[k]):9.0f} {med(ms[k]):7.2f}" if k in eps else f"{'-':>9} {'-':>7}"
-    vs_seed = ratio([o / e for o, e in zip(eps['ours'], eps['seed'])])
-    vs_copy = ratio([o / k for o, k in zip(eps['ours'], eps['copy'])]) if has_copy else '-'
+    cell = lambda k: f"{med(eps[k]):10.0f} {med(ms[k]):7.2f}" if k in eps else f"{'-':>10} {'-':>7}"
+    # higher = faster
+    vs = lambda a, b: [x / y for x, y in zip(eps[a], eps[b])]
+    have = eps
 elif what == 'wal':
-    # WAL bytes per call; the ratios are ours / theirs (lower = less to write)
+    # WAL bytes per call; the ratios are a / b (lower = less to write)
     wal = col('wal')
-    cell = lambda k: f"{med(wal[k]):13.0f} {med(wal[k]) / z:7.0f}" if k in wal else f"{'-':>13} {'-':>7}"
-    vs_seed = ratio([o / e for o, e in zip(wal['ours'], wal['seed'])])
-    vs_copy = ratio([o / k for o, k in zip(wal['ours'], wal['copy'])]) if has_copy else '-'
+    cell = lambda k: f"{med(wal[k]):14.0f} {med(wal[k]) / z:7.0f}" if k in wal else f"{'-':>14} {'-':>7}"
+    vs = lambda a, b: [x / y for x, y in zip(wal[a], wal[b])]
+    have = wal
 else:
     # events per CPU-second = batch size / CPU ms per call * 1000; ratios as for wall time (higher = cheaper)
     cpu = col('cpu')
-    cell = lambda k: f"{z * 1000 / med(cpu[k]):13.0f} {med(cpu[k]):7.2f}" if k in cpu else f"{'-':>13} {'-':>7}"
-    vs_seed = ratio([e / o for o, e in zip(cpu['ours'], cpu['seed'])])
-    vs_copy = ratio([k / o for o, k in zip(cpu['ours'], cpu['copy'])]) if has_copy else '-'
-print(f"{c:<8} {s:<8} {z:5d} | {cell('seed')} | {cell('ours')} | {cell('copy')} | {vs_seed:<17} {vs_copy:<17}")
+    cell = lambda k: f"{z * 1000 / med(cpu[k]):14.0f} {med(cpu[k]):7.2f}" if k in cpu else f"{'-':>14} {'-':>7}"
+    vs = lambda a, b: [y / x for x, y in zip(cpu[a], cpu[b])]
+    have = cpu
+ratios = ' '.join(f"{ratio(vs(a, b)) if b in have else '-':<17}" for a, b in RATIOS)
+print(f"{c:<8} {s:<8} {z:5d} | {cell('seed')} | {cell('ours')} | {cell('floor')} | {cell('copy')} | {ratios}".rstrip())
 PY
   done
 }
@@ -173,15 +184,18 @@ PY
 echo
 echo "Ingest (PostgreSQL 15, fsync on, $(nproc) cores; events/s = calls/s x batch size; ms = mean per call)"
 echo "median of $rounds interleaved rounds; [min-max] of the ratio over the rounds"
-printf '%-8s %-8s %5s | %9s %7s | %9s %7s | %9s %7s | %-17s %-17s\n' clients batches size "seed ev/s" "ms" "ours ev/s" "ms" "COPY ev/s" "ms" "ours/seed" "ours/COPY"
+printf '%-8s %-8s %5s | %10s %7s | %10s %7s | %10s %7s | %10s %7s | %-17s %-17s %-17s %s\n' clients batches size \
+  "seed ev/s" "ms" "ours ev/s" "ms" "floor ev/s" "ms" "COPY ev/s" "ms" "ours/seed" "ours/COPY" "ours/floor" "floor/COPY"
 print_table wall
 echo
 echo "Server CPU per call, same runs (all of the cluster's processes, user + system; ev/CPU-s = events per CPU-second)"
-printf '%-8s %-8s %5s | %13s %7s | %13s %7s | %13s %7s | %-17s %-17s\n' clients batches size "seed ev/CPU-s" "cpu ms" "ours ev/CPU-s" "cpu ms" "COPY ev/CPU-s" "cpu ms" "ours/seed" "ours/COPY"
+printf '%-8s %-8s %5s | %14s %7s | %14s %7s | %14s %7s | %14s %7s | %-17s %-17s %-17s %s\n' clients batches size \
+  "seed ev/CPU-s" "cpu ms" "ours ev/CPU-s" "cpu ms" "floor ev/CPU-s" "cpu ms" "COPY ev/CPU-s" "cpu ms" "ours/seed" "ours/COPY" "ours/floor" "floor/COPY"
 print_table cpu
 echo
 echo "WAL written per call, same runs (records, full-page images and commits; B/event = per event of the batch)"
-printf '%-8s %-8s %5s | %13s %7s | %13s %7s | %13s %7s | %-17s %-17s\n' clients batches size "seed B/call" "B/event" "ours B/call" "B/event" "COPY B/call" "B/event" "ours÷seed" "ours÷COPY"
+printf '%-8s %-8s %5s | %14s %7s | %14s %7s | %14s %7s | %14s %7s | %-17s %-17s %-17s %s\n' clients batches size \
+  "seed B/call" "B/event" "ours B/call" "B/event" "floor B/call" "B/event" "COPY B/call" "B/event" "ours÷seed" "ours÷COPY" "ours÷floor" "floor÷COPY"
 print_table wal
 
 # ---- dashboard latency -------------------------------------------------------------
