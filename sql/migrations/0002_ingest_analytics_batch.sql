@@ -175,6 +175,43 @@ REVOKE ALL ON FUNCTION analytics.event_rejection(jsonb, numeric, numeric, analyt
 COMMENT ON FUNCTION analytics.event_rejection(jsonb, numeric, numeric, analytics.settings) IS
   'Reason an event is rejected (NULL = valid); every check and its message. Internal: called by ingest_analytics_batch.';
 
+-- Which events of a payload the ingest must skip as duplicates (0-based indexes, NULL
+-- when none): the valid events with an eventId whose dedupe key, derived exactly as the
+-- ingest derives it, is already stored in their raw table, or repeats an earlier event
+-- of the same payload. Only the ingest's slow path calls it, after a plain insert met a
+-- stored event (a retry), so it may use the authoritative event_rejection per event.
+-- Who may call: only ingest_analytics_batch (no EXECUTE for API roles); it reads the
+-- raw tables' dedupe keys and returns nothing but indexes into its own argument.
+CREATE OR REPLACE FUNCTION analytics.stored_or_repeated_events(events jsonb, lo_ms numeric, hi_ms numeric,
+                                                               cfg analytics.settings)
+RETURNS integer[]
+LANGUAGE sql STABLE
+SET search_path = ''
+AS $$
+  WITH keyed AS MATERIALIZED (
+    -- valid events only, so that the casts below cannot fail
+    SELECT (t.o - 1)::integer AS idx, t.e ->> 'type' AS kind, (t.e -> 'data' ->> 'eventId')::uuid AS event_id,
+           pg_catalog.to_timestamp(coalesce(t.e -> 'data' ->> 'timestamp', t.e ->> 'timestamp')::numeric / 1000)
+             AS occurred_at
+    FROM (SELECT e, o FROM pg_catalog.jsonb_array_elements(events) WITH ORDINALITY AS a(e, o)
+          WHERE analytics.event_rejection(a.e, lo_ms, hi_ms, cfg) IS NULL OFFSET 0) AS t
+    WHERE t.e -> 'data' ->> 'eventId' IS NOT NULL
+  )
+  SELECT pg_catalog.array_agg(k.idx ORDER BY k.idx)
+  FROM (SELECT k.*, pg_catalog.row_number() OVER (PARTITION BY k.kind, k.event_id, k.occurred_at ORDER BY k.idx) AS nth
+        FROM keyed AS k) AS k
+  WHERE k.nth > 1
+     OR (k.kind = 'session' AND EXISTS (SELECT 1 FROM analytics.session_events AS r
+                                        WHERE r.event_id = k.event_id AND r.started_at = k.occurred_at))
+     OR (k.kind = 'page_view' AND EXISTS (SELECT 1 FROM analytics.page_views AS r
+                                          WHERE r.event_id = k.event_id AND r.viewed_at = k.occurred_at))
+     OR (k.kind = 'click' AND EXISTS (SELECT 1 FROM analytics.clicks AS r
+                                      WHERE r.event_id = k.event_id AND r.clicked_at = k.occurred_at))
+$$;
+REVOKE ALL ON FUNCTION analytics.stored_or_repeated_events(jsonb, numeric, numeric, analytics.settings) FROM PUBLIC;
+COMMENT ON FUNCTION analytics.stored_or_repeated_events(jsonb, numeric, numeric, analytics.settings) IS
+  'Indexes of a payload''s events already stored or repeated in it (dedupe). Internal: called by ingest_analytics_batch.';
+
 -- ---------------------------------------------------------------------------
 -- Who may call: anon and authenticated (any browser showing a share page), through
 -- Supabase RPC. Why it is safe although SECURITY DEFINER (it must write tables the
@@ -217,6 +254,9 @@ DECLARE
   v_code_events bigint[];
   v_sessions analytics.session_delta[];
   v_unknown_codes text[];
+  v_skip integer[];
+  v_skip_before integer[];
+  v_constraint text;
   result json;
 BEGIN
   SELECT s.* INTO cfg FROM analytics.settings AS s WHERE s.singleton;
@@ -274,217 +314,244 @@ BEGIN
       AND NOT EXISTS (SELECT 1 FROM public.user_code_ownership AS o WHERE o.user_code = k.code);
   END IF;
 
-  -- The batch's own rows in one statement: each step a CTE that reads the step before,
-  -- so the batch is parsed once and no intermediate result is copied into arrays.
-  -- Order of work (and so of row locks, identical in every backend): raw rows in
-  -- event_id order, marks in key order, rollup rows in key order (sharded by
-  -- backend); the rows every batch of a card or session shares come in the next
-  -- statement.
-  WITH checked AS MATERIALIZED (
-    -- Validate every event in one pass; each field is extracted once per event (OFFSET 0
-    -- keeps the subqueries from being inlined into every reference). The fast path is one
-    -- boolean per event: every field's JSON type, then the value checks on the extracted
-    -- text. Only events that fail it go to analytics.event_rejection, which names the
-    -- first failing check (the fast path is never looser than it).
-    SELECT (t.o - 1)::integer AS idx, f.*,
-      CASE
-        WHEN (pg_catalog.jsonb_typeof(t.e) = 'object' AND pg_catalog.jsonb_typeof(t.e -> 'type') = 'string'
-              AND pg_catalog.jsonb_typeof(x.d) = 'object'
-              AND pg_catalog.jsonb_typeof(x.d -> 'sessionId') = 'string'
-              AND pg_catalog.jsonb_typeof(x.d -> 'userCode') = 'string'
-              AND pg_catalog.jsonb_typeof(coalesce(x.d -> 'timestamp', t.e -> 'timestamp')) = 'number'
-              AND coalesce(pg_catalog.jsonb_typeof(x.d -> 'shareCode'), 'null') IN ('string', 'null')
-              AND coalesce(pg_catalog.jsonb_typeof(x.d -> 'contactId'), 'null') IN ('string', 'null')
-              AND coalesce(pg_catalog.jsonb_typeof(x.d -> 'eventId'), 'null') IN ('string', 'null')
-              AND coalesce(pg_catalog.jsonb_typeof(x.d -> 'userAgent'), 'null') IN ('string', 'null')
-              AND coalesce(pg_catalog.jsonb_typeof(x.d -> 'referrer'), 'null') IN ('string', 'null')
-              AND (f.kind <> 'page_view' OR pg_catalog.jsonb_typeof(x.d -> 'pageType') = 'string')
-              AND (f.kind <> 'click' OR (pg_catalog.jsonb_typeof(x.d -> 'clickTarget') = 'string'
-                   AND coalesce(pg_catalog.jsonb_typeof(x.d -> 'clickCategory'), 'null') IN ('string', 'null'))))
-             IS NOT TRUE
-          THEN analytics.event_rejection(t.e, lo_ms, hi_ms, cfg)
-        WHEN f.kind IN ('session', 'page_view', 'click')
-         AND f.session_id <> '' AND pg_catalog.length(f.session_id) <= cfg.max_id_length
-         AND f.user_code <> '' AND pg_catalog.length(f.user_code) <= cfg.max_code_length
-         AND coalesce(pg_catalog.length(f.share_code) <= cfg.max_code_length, true)
-         AND coalesce(pg_catalog.length(f.contact_id) <= cfg.max_id_length, true)
-         AND (f.event_id IS NULL OR analytics.is_canonical_uuid(f.event_id))
-         AND f.ts::numeric BETWEEN lo_ms AND hi_ms
-         AND coalesce(pg_catalog.length(f.user_agent) <= cfg.max_text_length, true)
-         AND coalesce(pg_catalog.length(f.referrer) <= cfg.max_text_length, true)
-         AND (f.kind <> 'page_view' OR (f.page_type <> '' AND pg_catalog.length(f.page_type) <= cfg.max_code_length))
-         AND (f.kind <> 'click' OR (f.click_target <> '' AND pg_catalog.length(f.click_target) <= cfg.max_target_length
-                                   AND coalesce(pg_catalog.length(f.click_category) <= cfg.max_code_length, true)))
-         AND (v_unknown_codes IS NULL OR f.user_code <> ALL (v_unknown_codes))
-          THEN NULL
-        ELSE analytics.event_rejection(t.e, lo_ms, hi_ms, cfg)
-      END AS reason
-    FROM pg_catalog.jsonb_array_elements(events) WITH ORDINALITY AS t(e, o)
-    CROSS JOIN LATERAL (SELECT t.e -> 'data' AS d OFFSET 0) AS x
-    CROSS JOIN LATERAL (SELECT
-           t.e ->> 'type' AS kind,
-           coalesce(x.d ->> 'timestamp', t.e ->> 'timestamp') AS ts,
-           x.d ->> 'sessionId' AS session_id, x.d ->> 'userCode' AS user_code,
-           x.d ->> 'shareCode' AS share_code, x.d ->> 'contactId' AS contact_id, x.d ->> 'eventId' AS event_id,
-           x.d ->> 'userAgent' AS user_agent, x.d ->> 'referrer' AS referrer, x.d ->> 'pageType' AS page_type,
-           x.d ->> 'clickTarget' AS click_target, x.d ->> 'clickCategory' AS click_category
-      OFFSET 0) AS f
-  ), valid AS MATERIALIZED (
-    SELECT c.kind, coalesce(c.event_id::uuid, pg_catalog.gen_random_uuid()) AS event_id,
-           c.session_id, c.user_code, c.share_code, nullif(c.contact_id, '') AS contact_id,
-           pg_catalog.to_timestamp(c.ts::numeric / 1000) AS occurred_at,
-           c.page_type, c.click_target,
-           CASE WHEN c.kind = 'click'
-                THEN coalesce(nullif(c.click_category, ''), analytics.default_click_category(c.click_target)) END
-             AS click_category,
-           c.user_agent, c.referrer
-    FROM checked AS c
-    WHERE c.reason IS NULL
-  ), ins_s AS (
-    -- Raw inserts, each in event_id order. A retried event (or one repeated in the
-    -- payload) hits the dedupe key and is skipped; only rows really inserted ("fresh",
-    -- from RETURNING) drive the counters and rollups.
-    INSERT INTO analytics.session_events AS t (event_id, session_id, user_code, share_code, contact_id,
-                                               started_at, user_agent, referrer)
-    SELECT v.event_id, v.session_id, v.user_code, v.share_code, v.contact_id, v.occurred_at, v.user_agent, v.referrer
-    FROM valid AS v WHERE v.kind = 'session'
-    ORDER BY v.event_id
-    ON CONFLICT ON CONSTRAINT session_events_dedupe DO NOTHING
-    RETURNING 'session'::text AS kind, t.event_id, t.session_id, t.user_code, t.share_code, t.contact_id,
-              t.started_at AS occurred_at, NULL::text AS page_type, NULL::text AS click_target,
-              NULL::text AS click_category, t.user_agent, t.referrer
-  ), ins_p AS (
-    INSERT INTO analytics.page_views AS t (event_id, session_id, user_code, share_code, contact_id, page_type, viewed_at)
-    SELECT v.event_id, v.session_id, v.user_code, v.share_code, v.contact_id, v.page_type, v.occurred_at
-    FROM valid AS v WHERE v.kind = 'page_view'
-    ORDER BY v.event_id
-    ON CONFLICT ON CONSTRAINT page_views_dedupe DO NOTHING
-    RETURNING 'page_view'::text AS kind, t.event_id, t.session_id, t.user_code, t.share_code, t.contact_id,
-              t.viewed_at AS occurred_at, t.page_type, NULL::text AS click_target, NULL::text AS click_category,
-              NULL::text AS user_agent, NULL::text AS referrer
-  ), ins_c AS (
-    INSERT INTO analytics.clicks AS t (event_id, session_id, user_code, share_code, contact_id,
-                                       click_target, click_category, clicked_at)
-    SELECT v.event_id, v.session_id, v.user_code, v.share_code, v.contact_id, v.click_target, v.click_category, v.occurred_at
-    FROM valid AS v WHERE v.kind = 'click'
-    ORDER BY v.event_id
-    ON CONFLICT ON CONSTRAINT clicks_dedupe DO NOTHING
-    RETURNING 'click'::text AS kind, t.event_id, t.session_id, t.user_code, t.share_code, t.contact_id,
-              t.clicked_at AS occurred_at, NULL::text AS page_type, t.click_target, t.click_category,
-              NULL::text AS user_agent, NULL::text AS referrer
-  ), fresh AS MATERIALIZED (
-    SELECT s.*, (s.occurred_at AT TIME ZONE 'UTC')::date AS day FROM ins_s AS s
-    UNION ALL
-    SELECT p.*, (p.occurred_at AT TIME ZONE 'UTC')::date FROM ins_p AS p
-    UNION ALL
-    SELECT k.*, (k.occurred_at AT TIME ZONE 'UTC')::date FROM ins_c AS k
-  ), buckets AS MATERIALIZED (
-    -- Fresh events per session and rollup bucket: what the marks and every
-    -- rollup are computed from (a handful of rows, not one per event).
-    SELECT p.session_id, p.kind, p.day, p.user_code, coalesce(p.share_code, '') AS share_code,
-           coalesce(p.contact_id, '') AS contact_id, coalesce(p.page_type, p.click_category, '') AS item,
-           coalesce(p.click_target, '') AS target, pg_catalog.count(*) AS n, pg_catalog.min(p.occurred_at) AS first_at
-    FROM fresh AS p
-    GROUP BY 1, 2, 3, 4, 5, 6, 7, 8
-  ), wanted_marks AS (
-    -- the rollup buckets each session of the batch counts in (see session_bucket_marks)
-    SELECT DISTINCT b.session_id, k.kind, b.day, b.user_code, b.share_code, b.contact_id, k.item
-    FROM buckets AS b
-    CROSS JOIN LATERAL (VALUES ('s'::"char", ''),
-                               (CASE b.kind WHEN 'page_view' THEN 'p'::"char" WHEN 'click' THEN 'c' END, b.item),
-                               (CASE WHEN b.kind = 'click' THEN 't'::"char" END, b.target)) AS k(kind, item)
-    WHERE k.kind IS NOT NULL
-  ), marks AS (
-    -- The rows really inserted are the sessions new in their bucket. A concurrent batch
-    -- of the same session that wants the same new mark waits here for this one's commit
-    -- and then skips it, so no session counts twice; keys sorted, so no deadlock.
-    INSERT INTO analytics.session_bucket_marks AS m (session_id, kind, day, user_code, share_code, contact_id, item)
-    SELECT w.session_id, w.kind, w.day, w.user_code, w.share_code, w.contact_id, w.item
-    FROM wanted_marks AS w
-    ORDER BY 1, 2, 3, 4, 5, 6, 7
-    ON CONFLICT ON CONSTRAINT session_bucket_marks_pkey DO NOTHING
-    RETURNING m.session_id, m.kind, m.day, m.user_code, m.share_code, m.contact_id, m.item
-  ), agg AS (
-    -- Session counters. Card attributes: the session event's when the batch has one
-    -- (a session keeps them), else any event's.
-    SELECT p.session_id,
-           coalesce(pg_catalog.max(p.user_code) FILTER (WHERE p.kind = 'session'), pg_catalog.max(p.user_code)) AS user_code,
-           coalesce(pg_catalog.max(p.share_code) FILTER (WHERE p.kind = 'session'), pg_catalog.max(p.share_code)) AS share_code,
-           coalesce(pg_catalog.max(p.contact_id) FILTER (WHERE p.kind = 'session'), pg_catalog.max(p.contact_id)) AS contact_id,
-           pg_catalog.min(p.occurred_at) AS first_seen,
-           pg_catalog.max(p.occurred_at) AS last_seen,
-           pg_catalog.count(*) FILTER (WHERE p.kind = 'page_view') AS page_views,
-           pg_catalog.count(*) FILTER (WHERE p.kind = 'click') AS clicks,
-           pg_catalog.count(*) FILTER (WHERE p.kind = 'session') AS session_events,
-           pg_catalog.max(p.user_agent) AS user_agent,
-           pg_catalog.max(p.referrer) AS referrer
-    FROM fresh AS p
-    GROUP BY p.session_id
-  ), target_category AS (
-    -- a target mark's unique session goes to the category of that session's first
-    -- click on it that day
-    SELECT DISTINCT ON (b.session_id, b.target, b.day) b.session_id, b.target, b.day, b.item AS click_category
-    FROM buckets AS b WHERE b.kind = 'click'
-    ORDER BY b.session_id, b.target, b.day, b.first_at, b.item
-  ), up_rollups AS (
-    -- Every rollup in one upsert, keys sorted, rows sharded by backend: events per page
-    -- type ('p'), click category ('c') and click target ('t', with the category its
-    -- clicks carry), and one unique session per mark the batch really inserted (a 't'
-    -- mark's session goes to the category of that session's first click on the target).
-    INSERT INTO analytics.daily_rollups AS r (user_code, kind, day, share_code, contact_id, item, category, shard,
-                                              events, unique_sessions)
-    SELECT x.user_code, x.kind, x.day, x.share_code, x.contact_id, x.item, x.category, v_shard,
-           pg_catalog.sum(x.n), pg_catalog.sum(x.u)
-    FROM (
-      SELECT b.user_code, CASE b.kind WHEN 'page_view' THEN 'p'::"char" ELSE 'c' END AS kind, b.day,
-             b.share_code, b.contact_id, b.item, ''::text AS category, b.n, 0 AS u
-      FROM buckets AS b WHERE b.kind IN ('page_view', 'click')
-      UNION ALL
-      SELECT b.user_code, 't', b.day, b.share_code, b.contact_id, b.target, b.item, b.n, 0
-      FROM buckets AS b WHERE b.kind = 'click'
-      UNION ALL
-      SELECT m.user_code, m.kind, m.day, m.share_code, m.contact_id, m.item, coalesce(tc.click_category, ''), 0, 1
-      FROM marks AS m
-      LEFT JOIN target_category AS tc
-        ON m.kind = 't' AND tc.session_id = m.session_id AND tc.target = m.item AND tc.day = m.day
-    ) AS x
-    GROUP BY 1, 2, 3, 4, 5, 6, 7
-    ORDER BY 1, 2, 3, 4, 5, 6, 7
-    ON CONFLICT ON CONSTRAINT daily_rollups_pkey DO UPDATE SET
-      events = r.events + excluded.events, unique_sessions = r.unique_sessions + excluded.unique_sessions
-  ), outcome AS (
-    SELECT pg_catalog.count(*) FILTER (WHERE c.reason IS NULL) AS valid,
-           coalesce(pg_catalog.json_agg(pg_catalog.json_build_object('index', c.idx, 'reason', c.reason) ORDER BY c.idx)
-                      FILTER (WHERE c.reason IS NOT NULL), '[]'::json) AS rejected
-    FROM checked AS c
-  ), fresh_counts AS (
-    -- what the batch really added: the result's counts, and each session's additions
-    SELECT coalesce(pg_catalog.sum(a.session_events), 0) AS sessions,
-           coalesce(pg_catalog.sum(a.page_views), 0) AS page_views,
-           coalesce(pg_catalog.sum(a.clicks), 0) AS clicks,
-           pg_catalog.array_agg(ROW(a.session_id, a.user_code, a.share_code, a.contact_id, a.first_seen, a.last_seen,
-                                    a.page_views, a.clicks, a.user_agent, a.referrer)::analytics.session_delta
-                                ORDER BY a.session_id) AS deltas
-    FROM agg AS a
-  ), per_code AS (
-    -- valid events per userCode, for that rate limit
-    SELECT pg_catalog.array_agg(k.user_code ORDER BY k.user_code) AS codes,
-           pg_catalog.array_agg(k.n ORDER BY k.user_code) AS counts
-    FROM (SELECT c.user_code, pg_catalog.count(*) AS n FROM checked AS c
-          WHERE c.reason IS NULL AND cfg.rate_limit_user_code_events IS NOT NULL
-          GROUP BY c.user_code) AS k
-  )
-  SELECT pg_catalog.json_build_object(
-    'success', true,
-    'processed', n_events,
-    'sessions_inserted', fc.sessions,
-    'page_views_inserted', fc.page_views,
-    'clicks_inserted', fc.clicks,
-    'duplicates', o.valid - (fc.sessions + fc.page_views + fc.clicks),
-    'rejected', o.rejected),
-    pc.codes, pc.counts, fc.deltas
-  INTO result, v_codes, v_code_events, v_sessions
-  FROM fresh_counts AS fc CROSS JOIN outcome AS o CROSS JOIN per_code AS pc;
+  -- Fast path first: a fresh batch (all but retries) is stored with plain inserts, which
+  -- the dedupe indexes check anyway; ON CONFLICT would add a probe of the index and a
+  -- WAL record per row (what that saves: sql/README.md, "How it works"). An
+  -- event already stored (a retried batch) or repeated in the payload makes an insert
+  -- raise unique_violation: that attempt is rolled back (the block's subtransaction),
+  -- those events are skipped as duplicates, and the batch is stored again.
+  <<store>>
+  LOOP
+    BEGIN
+      -- The batch's own rows in one statement: each step a CTE that reads the step before,
+      -- so the batch is parsed once and no intermediate result is copied into arrays.
+      -- Order of work (and so of row locks, identical in every backend): raw rows in
+      -- event_id order, marks in key order, rollup rows in key order (sharded by
+      -- backend); the rows every batch of a card or session shares come in the next
+      -- statement.
+      WITH checked AS MATERIALIZED (
+        -- Validate every event in one pass; each field is extracted once per event (OFFSET 0
+        -- keeps the subqueries from being inlined into every reference). The fast path is one
+        -- boolean per event: every field's JSON type, then the value checks on the extracted
+        -- text. Only events that fail it go to analytics.event_rejection, which names the
+        -- first failing check (the fast path is never looser than it).
+        SELECT (t.o - 1)::integer AS idx, f.*,
+          CASE
+            WHEN (pg_catalog.jsonb_typeof(t.e) = 'object' AND pg_catalog.jsonb_typeof(t.e -> 'type') = 'string'
+                  AND pg_catalog.jsonb_typeof(x.d) = 'object'
+                  AND pg_catalog.jsonb_typeof(x.d -> 'sessionId') = 'string'
+                  AND pg_catalog.jsonb_typeof(x.d -> 'userCode') = 'string'
+                  AND pg_catalog.jsonb_typeof(coalesce(x.d -> 'timestamp', t.e -> 'timestamp')) = 'number'
+                  AND coalesce(pg_catalog.jsonb_typeof(x.d -> 'shareCode'), 'null') IN ('string', 'null')
+                  AND coalesce(pg_catalog.jsonb_typeof(x.d -> 'contactId'), 'null') IN ('string', 'null')
+                  AND coalesce(pg_catalog.jsonb_typeof(x.d -> 'eventId'), 'null') IN ('string', 'null')
+                  AND coalesce(pg_catalog.jsonb_typeof(x.d -> 'userAgent'), 'null') IN ('string', 'null')
+                  AND coalesce(pg_catalog.jsonb_typeof(x.d -> 'referrer'), 'null') IN ('string', 'null')
+                  AND (f.kind <> 'page_view' OR pg_catalog.jsonb_typeof(x.d -> 'pageType') = 'string')
+                  AND (f.kind <> 'click' OR (pg_catalog.jsonb_typeof(x.d -> 'clickTarget') = 'string'
+                       AND coalesce(pg_catalog.jsonb_typeof(x.d -> 'clickCategory'), 'null') IN ('string', 'null'))))
+                 IS NOT TRUE
+              THEN analytics.event_rejection(t.e, lo_ms, hi_ms, cfg)
+            WHEN f.kind IN ('session', 'page_view', 'click')
+             AND f.session_id <> '' AND pg_catalog.length(f.session_id) <= cfg.max_id_length
+             AND f.user_code <> '' AND pg_catalog.length(f.user_code) <= cfg.max_code_length
+             AND coalesce(pg_catalog.length(f.share_code) <= cfg.max_code_length, true)
+             AND coalesce(pg_catalog.length(f.contact_id) <= cfg.max_id_length, true)
+             AND (f.event_id IS NULL OR analytics.is_canonical_uuid(f.event_id))
+             AND f.ts::numeric BETWEEN lo_ms AND hi_ms
+             AND coalesce(pg_catalog.length(f.user_agent) <= cfg.max_text_length, true)
+             AND coalesce(pg_catalog.length(f.referrer) <= cfg.max_text_length, true)
+             AND (f.kind <> 'page_view' OR (f.page_type <> '' AND pg_catalog.length(f.page_type) <= cfg.max_code_length))
+             AND (f.kind <> 'click' OR (f.click_target <> '' AND pg_catalog.length(f.click_target) <= cfg.max_target_length
+                                       AND coalesce(pg_catalog.length(f.click_category) <= cfg.max_code_length, true)))
+             AND (v_unknown_codes IS NULL OR f.user_code <> ALL (v_unknown_codes))
+              THEN NULL
+            ELSE analytics.event_rejection(t.e, lo_ms, hi_ms, cfg)
+          END AS reason
+        FROM pg_catalog.jsonb_array_elements(events) WITH ORDINALITY AS t(e, o)
+        CROSS JOIN LATERAL (SELECT t.e -> 'data' AS d OFFSET 0) AS x
+        CROSS JOIN LATERAL (SELECT
+               t.e ->> 'type' AS kind,
+               coalesce(x.d ->> 'timestamp', t.e ->> 'timestamp') AS ts,
+               x.d ->> 'sessionId' AS session_id, x.d ->> 'userCode' AS user_code,
+               x.d ->> 'shareCode' AS share_code, x.d ->> 'contactId' AS contact_id, x.d ->> 'eventId' AS event_id,
+               x.d ->> 'userAgent' AS user_agent, x.d ->> 'referrer' AS referrer, x.d ->> 'pageType' AS page_type,
+               x.d ->> 'clickTarget' AS click_target, x.d ->> 'clickCategory' AS click_category
+          OFFSET 0) AS f
+      ), valid AS MATERIALIZED (
+        SELECT c.kind, coalesce(c.event_id::uuid, pg_catalog.gen_random_uuid()) AS event_id,
+               c.session_id, c.user_code, c.share_code, nullif(c.contact_id, '') AS contact_id,
+               pg_catalog.to_timestamp(c.ts::numeric / 1000) AS occurred_at,
+               c.page_type, c.click_target,
+               CASE WHEN c.kind = 'click'
+                    THEN coalesce(nullif(c.click_category, ''), analytics.default_click_category(c.click_target)) END
+                 AS click_category,
+               c.user_agent, c.referrer
+        FROM checked AS c
+        WHERE c.reason IS NULL AND (v_skip IS NULL OR c.idx <> ALL (v_skip))
+      ), ins_s AS (
+        -- Raw inserts, each in event_id order; only rows really inserted ("fresh", from
+        -- RETURNING) drive the counters and rollups. Plain inserts: an event already stored
+        -- makes its unique dedupe index raise, handled below.
+        INSERT INTO analytics.session_events AS t (event_id, session_id, user_code, share_code, contact_id,
+                                                   started_at, user_agent, referrer)
+        SELECT v.event_id, v.session_id, v.user_code, v.share_code, v.contact_id, v.occurred_at, v.user_agent, v.referrer
+        FROM valid AS v WHERE v.kind = 'session'
+        ORDER BY v.event_id
+        RETURNING 'session'::text AS kind, t.event_id, t.session_id, t.user_code, t.share_code, t.contact_id,
+                  t.started_at AS occurred_at, NULL::text AS page_type, NULL::text AS click_target,
+                  NULL::text AS click_category, t.user_agent, t.referrer
+      ), ins_p AS (
+        INSERT INTO analytics.page_views AS t (event_id, session_id, user_code, share_code, contact_id, page_type, viewed_at)
+        SELECT v.event_id, v.session_id, v.user_code, v.share_code, v.contact_id, v.page_type, v.occurred_at
+        FROM valid AS v WHERE v.kind = 'page_view'
+        ORDER BY v.event_id
+        RETURNING 'page_view'::text AS kind, t.event_id, t.session_id, t.user_code, t.share_code, t.contact_id,
+                  t.viewed_at AS occurred_at, t.page_type, NULL::text AS click_target, NULL::text AS click_category,
+                  NULL::text AS user_agent, NULL::text AS referrer
+      ), ins_c AS (
+        INSERT INTO analytics.clicks AS t (event_id, session_id, user_code, share_code, contact_id,
+                                           click_target, click_category, clicked_at)
+        SELECT v.event_id, v.session_id, v.user_code, v.share_code, v.contact_id, v.click_target, v.click_category, v.occurred_at
+        FROM valid AS v WHERE v.kind = 'click'
+        ORDER BY v.event_id
+        RETURNING 'click'::text AS kind, t.event_id, t.session_id, t.user_code, t.share_code, t.contact_id,
+                  t.clicked_at AS occurred_at, NULL::text AS page_type, t.click_target, t.click_category,
+                  NULL::text AS user_agent, NULL::text AS referrer
+      ), fresh AS MATERIALIZED (
+        SELECT s.*, (s.occurred_at AT TIME ZONE 'UTC')::date AS day FROM ins_s AS s
+        UNION ALL
+        SELECT p.*, (p.occurred_at AT TIME ZONE 'UTC')::date FROM ins_p AS p
+        UNION ALL
+        SELECT k.*, (k.occurred_at AT TIME ZONE 'UTC')::date FROM ins_c AS k
+      ), buckets AS MATERIALIZED (
+        -- Fresh events per session and rollup bucket: what the marks and every
+        -- rollup are computed from (a handful of rows, not one per event).
+        SELECT p.session_id, p.kind, p.day, p.user_code, coalesce(p.share_code, '') AS share_code,
+               coalesce(p.contact_id, '') AS contact_id, coalesce(p.page_type, p.click_category, '') AS item,
+               coalesce(p.click_target, '') AS target, pg_catalog.count(*) AS n, pg_catalog.min(p.occurred_at) AS first_at
+        FROM fresh AS p
+        GROUP BY 1, 2, 3, 4, 5, 6, 7, 8
+      ), wanted_marks AS (
+        -- the rollup buckets each session of the batch counts in (see session_bucket_marks)
+        SELECT DISTINCT b.session_id, k.kind, b.day, b.user_code, b.share_code, b.contact_id, k.item
+        FROM buckets AS b
+        CROSS JOIN LATERAL (VALUES ('s'::"char", ''),
+                                   (CASE b.kind WHEN 'page_view' THEN 'p'::"char" WHEN 'click' THEN 'c' END, b.item),
+                                   (CASE WHEN b.kind = 'click' THEN 't'::"char" END, b.target)) AS k(kind, item)
+        WHERE k.kind IS NOT NULL
+      ), marks AS (
+        -- The rows really inserted are the sessions new in their bucket. A concurrent batch
+        -- of the same session that wants the same new mark waits here for this one's commit
+        -- and then skips it, so no session counts twice; keys sorted, so no deadlock.
+        INSERT INTO analytics.session_bucket_marks AS m (session_id, kind, day, user_code, share_code, contact_id, item)
+        SELECT w.session_id, w.kind, w.day, w.user_code, w.share_code, w.contact_id, w.item
+        FROM wanted_marks AS w
+        ORDER BY 1, 2, 3, 4, 5, 6, 7
+        ON CONFLICT ON CONSTRAINT session_bucket_marks_pkey DO NOTHING
+        RETURNING m.session_id, m.kind, m.day, m.user_code, m.share_code, m.contact_id, m.item
+      ), agg AS (
+        -- Session counters. Card attributes: the session event's when the batch has one
+        -- (a session keeps them), else any event's.
+        SELECT p.session_id,
+               coalesce(pg_catalog.max(p.user_code) FILTER (WHERE p.kind = 'session'), pg_catalog.max(p.user_code)) AS user_code,
+               coalesce(pg_catalog.max(p.share_code) FILTER (WHERE p.kind = 'session'), pg_catalog.max(p.share_code)) AS share_code,
+               coalesce(pg_catalog.max(p.contact_id) FILTER (WHERE p.kind = 'session'), pg_catalog.max(p.contact_id)) AS contact_id,
+               pg_catalog.min(p.occurred_at) AS first_seen,
+               pg_catalog.max(p.occurred_at) AS last_seen,
+               pg_catalog.count(*) FILTER (WHERE p.kind = 'page_view') AS page_views,
+               pg_catalog.count(*) FILTER (WHERE p.kind = 'click') AS clicks,
+               pg_catalog.count(*) FILTER (WHERE p.kind = 'session') AS session_events,
+               pg_catalog.max(p.user_agent) AS user_agent,
+               pg_catalog.max(p.referrer) AS referrer
+        FROM fresh AS p
+        GROUP BY p.session_id
+      ), target_category AS (
+        -- a target mark's unique session goes to the category of that session's first
+        -- click on it that day
+        SELECT DISTINCT ON (b.session_id, b.target, b.day) b.session_id, b.target, b.day, b.item AS click_category
+        FROM buckets AS b WHERE b.kind = 'click'
+        ORDER BY b.session_id, b.target, b.day, b.first_at, b.item
+      ), up_rollups AS (
+        -- Every rollup in one upsert, keys sorted, rows sharded by backend: events per page
+        -- type ('p'), click category ('c') and click target ('t', with the category its
+        -- clicks carry), and one unique session per mark the batch really inserted (a 't'
+        -- mark's session goes to the category of that session's first click on the target).
+        INSERT INTO analytics.daily_rollups AS r (user_code, kind, day, share_code, contact_id, item, category, shard,
+                                                  events, unique_sessions)
+        SELECT x.user_code, x.kind, x.day, x.share_code, x.contact_id, x.item, x.category, v_shard,
+               pg_catalog.sum(x.n), pg_catalog.sum(x.u)
+        FROM (
+          SELECT b.user_code, CASE b.kind WHEN 'page_view' THEN 'p'::"char" ELSE 'c' END AS kind, b.day,
+                 b.share_code, b.contact_id, b.item, ''::text AS category, b.n, 0 AS u
+          FROM buckets AS b WHERE b.kind IN ('page_view', 'click')
+          UNION ALL
+          SELECT b.user_code, 't', b.day, b.share_code, b.contact_id, b.target, b.item, b.n, 0
+          FROM buckets AS b WHERE b.kind = 'click'
+          UNION ALL
+          SELECT m.user_code, m.kind, m.day, m.share_code, m.contact_id, m.item, coalesce(tc.click_category, ''), 0, 1
+          FROM marks AS m
+          LEFT JOIN target_category AS tc
+            ON m.kind = 't' AND tc.session_id = m.session_id AND tc.target = m.item AND tc.day = m.day
+        ) AS x
+        GROUP BY 1, 2, 3, 4, 5, 6, 7
+        ORDER BY 1, 2, 3, 4, 5, 6, 7
+        ON CONFLICT ON CONSTRAINT daily_rollups_pkey DO UPDATE SET
+          events = r.events + excluded.events, unique_sessions = r.unique_sessions + excluded.unique_sessions
+      ), outcome AS (
+        SELECT pg_catalog.count(*) FILTER (WHERE c.reason IS NULL) AS valid,
+               coalesce(pg_catalog.json_agg(pg_catalog.json_build_object('index', c.idx, 'reason', c.reason) ORDER BY c.idx)
+                          FILTER (WHERE c.reason IS NOT NULL), '[]'::json) AS rejected
+        FROM checked AS c
+      ), fresh_counts AS (
+        -- what the batch really added: the result's counts, and each session's additions
+        SELECT coalesce(pg_catalog.sum(a.session_events), 0) AS sessions,
+               coalesce(pg_catalog.sum(a.page_views), 0) AS page_views,
+               coalesce(pg_catalog.sum(a.clicks), 0) AS clicks,
+               pg_catalog.array_agg(ROW(a.session_id, a.user_code, a.share_code, a.contact_id, a.first_seen, a.last_seen,
+                                        a.page_views, a.clicks, a.user_agent, a.referrer)::analytics.session_delta
+                                    ORDER BY a.session_id) AS deltas
+        FROM agg AS a
+      ), per_code AS (
+        -- valid events per userCode, for that rate limit
+        SELECT pg_catalog.array_agg(k.user_code ORDER BY k.user_code) AS codes,
+               pg_catalog.array_agg(k.n ORDER BY k.user_code) AS counts
+        FROM (SELECT c.user_code, pg_catalog.count(*) AS n FROM checked AS c
+              WHERE c.reason IS NULL AND cfg.rate_limit_user_code_events IS NOT NULL
+              GROUP BY c.user_code) AS k
+      )
+      SELECT pg_catalog.json_build_object(
+        'success', true,
+        'processed', n_events,
+        'sessions_inserted', fc.sessions,
+        'page_views_inserted', fc.page_views,
+        'clicks_inserted', fc.clicks,
+        'duplicates', o.valid - (fc.sessions + fc.page_views + fc.clicks),
+        'rejected', o.rejected),
+        pc.codes, pc.counts, fc.deltas
+      INTO result, v_codes, v_code_events, v_sessions
+      FROM fresh_counts AS fc CROSS JOIN outcome AS o CROSS JOIN per_code AS pc;
+      EXIT store;
+    EXCEPTION WHEN unique_violation THEN
+      GET STACKED DIAGNOSTICS v_constraint = CONSTRAINT_NAME;
+      IF v_constraint NOT IN ('session_events_dedupe', 'page_views_dedupe', 'clicks_dedupe') THEN
+        RAISE;
+      END IF;
+      v_skip_before := v_skip;
+      v_skip := analytics.stored_or_repeated_events(events, lo_ms, hi_ms, cfg);
+      -- An attempt raises only on an event repeated in the payload or stored by a
+      -- committed transaction (an uncommitted one is waited for). Under read committed
+      -- each new skip list sees that event, so the list grows until an attempt succeeds.
+      -- It stops growing only when the stored event stays invisible, as to a
+      -- repeatable-read caller racing another delivery of the same events: that caller
+      -- gets a retryable 503, and its retry finds them stored.
+      IF v_skip IS NOT DISTINCT FROM v_skip_before THEN
+        PERFORM analytics.raise_http(503, 'concurrent_delivery',
+          'events of this batch are being stored by another request', v_constraint,
+          'retry after the Retry-After delay', 1);
+      END IF;
+    END;
+  END LOOP;
 
   -- Last, the rows other batches share: rate-limit counters (per client IP in calls,
   -- per userCode in valid events) and the session counters. Taken at the end, a batch

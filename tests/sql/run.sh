@@ -2,6 +2,8 @@
 # The SQL suite: a throwaway PostgreSQL 15 cluster, sql/ applied to it, then
 #   * every pgTAP file tests/sql/NN_*.sql (pg_prove; each runs in a rolled-back transaction),
 #   * 8 concurrent writers on one hot session/card (pgbench), then their exact-counter check,
+#   * the same batches delivered by 8 clients at once, then the check that each event was
+#     stored and counted once,
 #   * the same migrations on PGlite (node).
 # The cluster is always stopped (trap). Exits non-zero if anything failed.
 set -uo pipefail
@@ -24,6 +26,9 @@ pg_prove --ext .sql -f "$here"/[0-9][0-9]_*.sql || status=1
 
 step "8 concurrent writers on one session and one card"
 bash "$here/concurrency/eight_writers_one_session.sh" "$url" || status=1
+
+step "the same batches delivered by 8 clients at once"
+bash "$here/concurrency/same_batches_delivered_by_eight_clients.sh" "$url" || status=1
 
 step "PGlite"
 node "$here/pglite_applies_and_ingests.mjs" || status=1
