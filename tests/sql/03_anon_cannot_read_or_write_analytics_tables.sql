@@ -56,13 +56,15 @@ SELECT ok(NOT has_function_privilege('anon', 'public.get_analytics_dashboard(tex
 SELECT ok(has_function_privilege('authenticated', 'public.get_analytics_dashboard(text, jsonb)', 'EXECUTE'), 'authenticated may call get_analytics_dashboard');
 SELECT is(
   (SELECT array_agg(p.oid::regprocedure::text ORDER BY 1) FROM pg_proc p, aclexplode(coalesce(p.proacl, acldefault('f', p.proowner))) a
-   WHERE p.pronamespace IN ('public'::regnamespace, 'analytics'::regnamespace) AND a.grantee = 0 AND a.privilege_type = 'EXECUTE'
-     AND p.proname IN ('ingest_analytics_batch', 'get_analytics_dashboard', 'raise_http', 'raise_rate_limited',
-                       'default_click_category', 'prune_expired', 'compact_rollups')),
-  NULL, 'PUBLIC may execute none of our functions');
-SELECT ok(NOT has_function_privilege('anon', 'analytics.raise_http(integer, text, text, text, text, integer)', 'EXECUTE')
-          AND NOT has_function_privilege('anon', 'analytics.raise_rate_limited(text, integer)', 'EXECUTE'),
-  'anon may not call the internal helpers');
+   WHERE a.grantee = 0 AND a.privilege_type = 'EXECUTE'
+     AND (p.pronamespace = 'analytics'::regnamespace
+          OR p.oid IN ('public.ingest_analytics_batch(jsonb)'::regprocedure,
+                       'public.get_analytics_dashboard(text, jsonb)'::regprocedure))),
+  NULL, 'PUBLIC may execute none of our functions (every function in schema analytics, and the two endpoints)');
+SELECT is((SELECT array_agg(p.oid::regprocedure::text ORDER BY 1) FROM pg_proc p
+           WHERE p.pronamespace = 'analytics'::regnamespace
+             AND (has_function_privilege('anon', p.oid, 'EXECUTE') OR has_function_privilege('authenticated', p.oid, 'EXECUTE'))),
+  NULL, 'anon and authenticated may call none of the internal helpers in schema analytics');
 SELECT is(array_agg(DISTINCT acl.grantee::regrole::text ORDER BY acl.grantee::regrole::text),
           ARRAY['anon', 'authenticated', 'postgres'], 'ingest_analytics_batch: EXECUTE only for anon, authenticated (and its owner)')
 FROM pg_proc p, aclexplode(p.proacl) acl WHERE p.oid = 'public.ingest_analytics_batch(jsonb)'::regprocedure;
