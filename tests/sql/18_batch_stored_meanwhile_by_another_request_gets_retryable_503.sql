@@ -3,15 +3,16 @@
 -- another request stored meanwhile (a repeatable-read transaction racing another
 -- delivery of the same batch) would retry for ever: it gets a retryable HTTP 503 with
 -- Retry-After instead, stores nothing, and its retry finds every event stored.
+-- The other request commits: its rows (card_raced) stay after this file's rollback.
 BEGIN;
 SET TRANSACTION ISOLATION LEVEL REPEATABLE READ;
 SELECT plan(5);   -- the transaction's snapshot is taken here
 
 CREATE EXTENSION IF NOT EXISTS dblink;
 CREATE TEMP TABLE batch AS SELECT jsonb_build_array(
-  test_support.ev('session', 's_raced', jsonb_build_object('eventId', gen_random_uuid())),
-  test_support.ev('page_view', 's_raced', jsonb_build_object('eventId', gen_random_uuid())),
-  test_support.ev('click', 's_raced', jsonb_build_object('eventId', gen_random_uuid()))) AS events;
+  test_support.ev('session', 's_raced', jsonb_build_object('eventId', gen_random_uuid(), 'userCode', 'card_raced')),
+  test_support.ev('page_view', 's_raced', jsonb_build_object('eventId', gen_random_uuid(), 'userCode', 'card_raced')),
+  test_support.ev('click', 's_raced', jsonb_build_object('eventId', gen_random_uuid(), 'userCode', 'card_raced'))) AS events;
 CREATE TEMP TABLE other AS
   SELECT format('host=127.0.0.1 port=%s dbname=%s user=postgres', current_setting('port'), current_database()) AS conn;
 -- another request stores the batch and commits, after this transaction's snapshot
