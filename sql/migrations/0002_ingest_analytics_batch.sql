@@ -226,9 +226,11 @@ COMMENT ON FUNCTION analytics.stored_or_repeated_events(jsonb, numeric, numeric,
 --  * optional: userCode must be a registered card (settings.require_registered_user_code).
 -- Set-based: after the whole-payload checks, two statements do the work, each a chain
 -- of CTEs with one INSERT per table: first the batch's own rows (raw events, marks,
--- rollups sharded by backend), then the rows batches share (rate-limit counters,
--- session counters), so those are locked only from there to commit. Lock order is the
--- same in every backend and rows are taken in key order: concurrent writers never
+-- rollups sharded by backend; run again without the stored events when one of its
+-- plain inserts meets an event already stored), then the rows batches share
+-- (rate-limit counters, session counters), so those are locked only from there to
+-- commit. Lock order is the same in every backend (raw rows, marks, rollups, rate-limit
+-- counters, sessions) and rows are taken in key order: concurrent writers never
 -- deadlock.
 -- ---------------------------------------------------------------------------
 CREATE OR REPLACE FUNCTION public.ingest_analytics_batch(events jsonb)
