@@ -435,44 +435,23 @@ BEGIN
         FROM fresh AS p
         GROUP BY 1, 2, 3, 4, 5, 6, 7, 8
       ), wanted_marks AS (
-        -- per session-day and card: the rollup items the batch's events count in (see
-        -- session_day_marks), each the rollup kind's letter followed by its item
-        SELECT b.session_id, b.day, b.user_code, b.share_code, b.contact_id,
-               pg_catalog.array_agg(DISTINCT k.item ORDER BY k.item) AS items
+        -- the rollup buckets each session of the batch counts in (see session_bucket_marks)
+        SELECT DISTINCT b.session_id, k.kind, b.day, b.user_code, b.share_code, b.contact_id, k.item
         FROM buckets AS b
-        CROSS JOIN LATERAL (VALUES ('s' COLLATE "C"),
-                                   (CASE b.kind WHEN 'page_view' THEN 'p' || b.item WHEN 'click' THEN 'c' || b.item END
-                                      COLLATE "C"),
-                                   (CASE WHEN b.kind = 'click' THEN 't' || b.target END COLLATE "C")) AS k(item)
-        WHERE k.item IS NOT NULL
-        GROUP BY 1, 2, 3, 4, 5
+        CROSS JOIN LATERAL (VALUES ('s'::"char", ''),
+                                   (CASE b.kind WHEN 'page_view' THEN 'p'::"char" WHEN 'click' THEN 'c' END, b.item),
+                                   (CASE WHEN b.kind = 'click' THEN 't'::"char" END, b.target)) AS k(kind, item)
+        WHERE k.kind IS NOT NULL
       ), marks AS (
-        -- Only the session-days that lack an item the batch brings, as read without a lock,
-        -- are upserted: a session's later batches mostly repeat what it counts in, and then
-        -- write and lock nothing here. The upsert locks the row (keys sorted, so no
-        -- deadlock), so a concurrent batch of the same session adding items waits for this
-        -- one's commit and then adds only what is still missing: no session counts twice.
-        -- It returns the items it added: those are the sessions new in their bucket.
-        INSERT INTO analytics.session_day_marks AS m (session_id, day, user_code, share_code, contact_id, items)
-        SELECT w.session_id, w.day, w.user_code, w.share_code, w.contact_id, w.items
+        -- The rows really inserted are the sessions new in their bucket. A concurrent batch
+        -- of the same session that wants the same new mark waits here for this one's commit
+        -- and then skips it, so no session counts twice; keys sorted, so no deadlock.
+        INSERT INTO analytics.session_bucket_marks AS m (session_id, kind, day, user_code, share_code, contact_id, item)
+        SELECT w.session_id, w.kind, w.day, w.user_code, w.share_code, w.contact_id, w.item
         FROM wanted_marks AS w
-        LEFT JOIN analytics.session_day_marks AS known
-          ON known.session_id = w.session_id AND known.day = w.day AND known.user_code = w.user_code
-         AND known.share_code = w.share_code AND known.contact_id = w.contact_id
-        WHERE known.items IS NULL OR NOT known.items @> w.items
-        ORDER BY 1, 2, 3, 4, 5
-        ON CONFLICT ON CONSTRAINT session_day_marks_pkey DO UPDATE SET
-          items = ARRAY(SELECT x FROM pg_catalog.unnest(m.items || excluded.items) AS x GROUP BY x ORDER BY x),
-          added = ARRAY(SELECT x FROM pg_catalog.unnest(excluded.items) AS x
-                        EXCEPT SELECT y FROM pg_catalog.unnest(m.items) AS y)
-        WHERE NOT m.items @> excluded.items
-        -- an inserted row leaves `added` NULL: all its items are new
-        RETURNING m.session_id, m.day, m.user_code, m.share_code, m.contact_id, coalesce(m.added, m.items) AS added
-      ), new_marks AS (
-        -- one row per (session, bucket) new in this batch
-        SELECT n.session_id, pg_catalog.substr(a.item, 1, 1)::"char" AS kind, n.day, n.user_code, n.share_code,
-               n.contact_id, pg_catalog.substr(a.item, 2) AS item
-        FROM marks AS n CROSS JOIN LATERAL pg_catalog.unnest(n.added) AS a(item)
+        ORDER BY 1, 2, 3, 4, 5, 6, 7
+        ON CONFLICT ON CONSTRAINT session_bucket_marks_pkey DO NOTHING
+        RETURNING m.session_id, m.kind, m.day, m.user_code, m.share_code, m.contact_id, m.item
       ), agg AS (
         -- Session counters. Card attributes: the session event's when the batch has one
         -- (a session keeps them), else any event's.
@@ -498,7 +477,7 @@ BEGIN
       ), up_rollups AS (
         -- Every rollup in one upsert, keys sorted, rows sharded by backend: events per page
         -- type ('p'), click category ('c') and click target ('t', with the category its
-        -- clicks carry), and one unique session per bucket the batch newly marked (a 't'
+        -- clicks carry), and one unique session per mark the batch really inserted (a 't'
         -- mark's session goes to the category of that session's first click on the target).
         INSERT INTO analytics.daily_rollups AS r (user_code, kind, day, share_code, contact_id, item, category, shard,
                                                   events, unique_sessions)
@@ -513,7 +492,7 @@ BEGIN
           FROM buckets AS b WHERE b.kind = 'click'
           UNION ALL
           SELECT m.user_code, m.kind, m.day, m.share_code, m.contact_id, m.item, coalesce(tc.click_category, ''), 0, 1
-          FROM new_marks AS m
+          FROM marks AS m
           LEFT JOIN target_category AS tc
             ON m.kind = 't' AND tc.session_id = m.session_id AND tc.target = m.item AND tc.day = m.day
         ) AS x

@@ -137,7 +137,7 @@ test('what PostgREST would run for table requests: anon and another user are ref
                              from pg_class c join pg_namespace n on n.oid = c.relnamespace
                              where n.nspname = 'analytics' and c.relkind in ('r', 'p') order by 1`));
   assert.deepEqual(tables.map((x) => x.t), ['analytics.clicks', 'analytics.daily_rollups', 'analytics.page_views',
-    'analytics.rate_limit_counters', 'analytics.session_day_marks', 'analytics.session_events', 'analytics.sessions',
+    'analytics.rate_limit_counters', 'analytics.session_bucket_marks', 'analytics.session_events', 'analytics.sessions',
     'analytics.settings'], 'every analytics table is tried');
   const failures = [];
   for (const [role, claims] of [['anon', {}], ['authenticated', { sub: OWNER_B }]]) {

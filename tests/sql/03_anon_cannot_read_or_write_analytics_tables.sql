@@ -9,7 +9,7 @@ CREATE TEMP TABLE analytics_tables AS
   WHERE n.nspname = 'analytics' AND c.relkind IN ('r', 'p');
 
 SELECT is((SELECT array_agg(t ORDER BY t) FROM analytics_tables),
-          ARRAY['clicks', 'daily_rollups', 'page_views', 'rate_limit_counters', 'session_day_marks',
+          ARRAY['clicks', 'daily_rollups', 'page_views', 'rate_limit_counters', 'session_bucket_marks',
                 'session_events', 'sessions', 'settings'],
           'the analytics schema has the expected tables (each one below is checked)');
 
