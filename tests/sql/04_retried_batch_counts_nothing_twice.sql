@@ -2,7 +2,7 @@
 -- nothing twice (raw rows, session counters, rollups); a repeated eventId inside one
 -- payload is a duplicate too; events without eventId (seed format) are still accepted.
 BEGIN;
-SELECT plan(10);
+SELECT plan(11);
 
 CREATE TEMP TABLE batch AS SELECT jsonb_build_array(
   test_support.ev('session', 's_retry', '{"eventId":"01900000-0000-7000-8000-000000000001"}', -5000),
@@ -60,6 +60,13 @@ SELECT is(ingest_analytics_batch(jsonb_build_array(
             test_support.ev('click', 's_twice', '{"eventId":"01900000-0000-7000-8000-0000000000aa"}'),
             test_support.ev('click', 's_twice', '{"eventId":"01900000-0000-7000-8000-0000000000aa"}')))::jsonb ->> 'duplicates',
   '1', 'a repeated eventId inside one payload is stored once');
+-- The retry of an event whose timestamp is only on the event, not in its data (the dedupe
+-- key's time is read from either place, by the ingest and by its duplicate check alike).
+SELECT is((SELECT array_agg(d ORDER BY d) FROM (
+             SELECT ingest_analytics_batch(jsonb_build_array(test_support.ev('page_view', 's_top_ts',
+                      '{"eventId":"01900000-0000-7000-8000-0000000000ab"}') #- '{data,timestamp}'))::jsonb ->> 'duplicates' AS d
+             FROM generate_series(1, 2)) AS sends),
+  ARRAY['0', '1'], 'an event timed only at its top level is stored once and its retry is a duplicate');
 -- Seed-format events without eventId are accepted (and cannot be deduplicated).
 SELECT is(ingest_analytics_batch(jsonb_build_array(
             test_support.ev('page_view', 's_noid'), test_support.ev('page_view', 's_noid')))::jsonb ->> 'page_views_inserted',
