@@ -13,7 +13,7 @@ areas=("$@")
 [ ${#areas[@]} -gt 0 ] || areas=(core js sql reliability)
 failed=0
 for area in "${areas[@]}"; do
-  for script in bench/"$area"/run.sh bench/"$area"/load.sh bench/"$area"/no-loss.sh; do
+  for script in bench/"$area"/run.sh bench/"$area"/instructions.sh bench/"$area"/load.sh bench/"$area"/no-loss.sh; do
     [ -f "$script" ] || continue
     name=$(basename "$script" .sh)
     echo

@@ -5,13 +5,14 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-# One place for the Debian packages the build, the tests and the demo use.
+# One place for the Debian packages the build, the tests, the demo and the benchmarks use
+# (valgrind: bench/sql/instructions.sh counts instructions with callgrind).
 APT_PACKAGES=(
   cmake g++ make clang-14 pkg-config
   emscripten nlohmann-json3-dev catch2
   postgresql-15 postgresql-client-15 postgresql-15-pgtap postgresql-15-plpgsql-check
   libtap-parser-sourcehandler-pgtap-perl
-  chromium brotli gzip
+  chromium brotli gzip valgrind
   nodejs npm
 )
 
