@@ -505,7 +505,9 @@ BEGIN
       ), outcome AS (
         SELECT pg_catalog.count(*) FILTER (WHERE c.reason IS NULL) AS valid,
                coalesce(pg_catalog.json_agg(pg_catalog.json_build_object('index', c.idx, 'reason', c.reason) ORDER BY c.idx)
-                          FILTER (WHERE c.reason IS NOT NULL), '[]'::json) AS rejected
+                          FILTER (WHERE c.reason IS NOT NULL), '[]'::json) AS rejected,
+               pg_catalog.min(c.user_code) FILTER (WHERE c.reason IS NULL) AS first_code,
+               pg_catalog.max(c.user_code) FILTER (WHERE c.reason IS NULL) AS last_code
         FROM checked AS c
       ), fresh_counts AS (
         -- what the batch really added: the result's counts, and each session's additions
@@ -516,13 +518,21 @@ BEGIN
                                         a.page_views, a.clicks, a.user_agent, a.referrer)::analytics.session_delta
                                     ORDER BY a.session_id) AS deltas
         FROM agg AS a
+      ), valid_per_code AS (
+        SELECT c.user_code, pg_catalog.count(*) AS n FROM checked AS c WHERE c.reason IS NULL GROUP BY c.user_code
       ), per_code AS (
-        -- valid events per userCode, for that rate limit
-        SELECT pg_catalog.array_agg(k.user_code ORDER BY k.user_code) AS codes,
-               pg_catalog.array_agg(k.n ORDER BY k.user_code) AS counts
-        FROM (SELECT c.user_code, pg_catalog.count(*) AS n FROM checked AS c
-              WHERE c.reason IS NULL AND cfg.rate_limit_user_code_events IS NOT NULL
-              GROUP BY c.user_code) AS k
+        -- Valid events per userCode, for that rate limit. A batch of one card (what a page
+        -- sends) takes its count from outcome; only a batch of several cards groups its
+        -- events again (a sort of every event: ~3 % of a 500-event call).
+        SELECT CASE WHEN cfg.rate_limit_user_code_events IS NULL THEN NULL
+                    WHEN o.first_code = o.last_code THEN ARRAY[o.first_code]
+                    ELSE (SELECT pg_catalog.array_agg(k.user_code ORDER BY k.user_code) FROM valid_per_code AS k) END
+                 AS codes,
+               CASE WHEN cfg.rate_limit_user_code_events IS NULL THEN NULL
+                    WHEN o.first_code = o.last_code THEN ARRAY[o.valid]
+                    ELSE (SELECT pg_catalog.array_agg(k.n ORDER BY k.user_code) FROM valid_per_code AS k) END
+                 AS counts
+        FROM outcome AS o
       )
       SELECT pg_catalog.json_build_object(
         'success', true,

@@ -2,7 +2,7 @@
 -- per userCode in events per window. Over the limit the call fails with SQLSTATE PGRST
 -- whose detail asks PostgREST for HTTP 429 and a Retry-After header; nothing is stored.
 BEGIN;
-SELECT plan(11);
+SELECT plan(13);
 
 UPDATE analytics.settings SET rate_limit_ip_calls = 3, rate_limit_user_code_events = 1000, rate_window_seconds = 60;
 CREATE TEMP TABLE outcomes (n int, ip text, err jsonb);
@@ -44,7 +44,17 @@ SELECT is((test_support.error_of($q$SELECT ingest_analytics_batch((SELECT jsonb_
            ->> 'detail')::jsonb -> 'status', '429'::jsonb, '6 more events of the same card exceed 25 and get 429');
 SELECT is(ingest_analytics_batch(jsonb_build_array(test_support.ev('page_view', 's_other', '{"userCode":"calm"}')))::jsonb ->> 'page_views_inserted',
   '1', 'another card is unaffected');
+-- A batch of several cards counts each card's own events (one card per batch is the
+-- usual case, counted without grouping; this is the other path).
+SELECT ingest_analytics_batch((SELECT jsonb_agg(test_support.ev('page_view', 's_mixed', jsonb_build_object('userCode', c)))
+                               FROM unnest(ARRAY['mix_b', 'mix_a', 'mix_b', 'mix_c', 'mix_b', 'mix_a']) AS c));
+SELECT is((test_support.error_of($q$SELECT ingest_analytics_batch((SELECT jsonb_agg(test_support.ev('page_view', 's_mixed2',
+             jsonb_build_object('userCode', c))) FROM unnest(ARRAY['calm', 'hot', 'hot', 'hot', 'hot', 'hot', 'hot']) AS c))$q$)
+           ->> 'message')::jsonb ->> 'details', 'limit reached for code:hot',
+  'in a batch of several cards, the card over its limit is the one named in the 429');
 RESET ROLE;
+SELECT is((SELECT array_agg(key || '=' || hits ORDER BY key) FROM analytics.rate_limit_counters WHERE key LIKE 'code:mix_%'),
+  ARRAY['code:mix_a=2', 'code:mix_b=3', 'code:mix_c=1'], 'a batch of several cards adds each card''s own event count');
 
 -- Limits off (NULL): no counting at all.
 UPDATE analytics.settings SET rate_limit_ip_calls = NULL, rate_limit_user_code_events = NULL;
