@@ -16,14 +16,22 @@
 # tables emptied first; the figure is the marginal count between a short and a long run
 # ((Ir(n2) - Ir(n1)) / (n2 - n1)), so start-up, catalog loading and the first planning of
 # each statement cancel out.
-# Usage: bench/sql/instructions.sh [--sizes "20 100 500"]
+# --breakdown also counts three variants of ours, made from its own definition by cutting
+# one part out (bench_variants.*, never shipped): without the validation (every event taken
+# as valid: the batches are), without the unique-session marks and the rollups, and without
+# the last statement (rate-limit counters, session counters). Ours minus a variant is what
+# that part costs. The cuts find their place by the text of sql/migrations/0002; the script
+# stops with a message when that text has moved.
+# Usage: bench/sql/instructions.sh [--sizes "20 100 500"] [--breakdown]
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
 sizes="20 100 500"
+breakdown=0
 while [ $# -gt 0 ]; do
   case $1 in
     --sizes) sizes=${2:-}; shift ;;
+    --breakdown) breakdown=1 ;;
     *) echo "unknown option $1" >&2; exit 2 ;;
   esac
   shift
@@ -55,6 +63,35 @@ done
 tables=$(q -c "SELECT string_agg(format('%I.%I', schemaname, tablename), ', ')
                FROM pg_catalog.pg_tables
                WHERE schemaname IN ('analytics', 'floor_baseline', 'seed_baseline') AND tablename <> 'settings'")
+if [ $breakdown = 1 ]; then
+  q -c "SELECT pg_catalog.pg_get_functiondef('public.ingest_analytics_batch(jsonb)'::regprocedure)" > "$dir/ours.sql"
+  python3 - "$dir/ours.sql" > "$dir/variants.sql" <<'PY'
+import sys
+ours = open(sys.argv[1]).read()
+def cut(s, start, end, instead=''):
+    i = s.find(start)
+    j = s.find(end, i + 1) if i >= 0 else -1
+    if i < 0 or j < 0:
+        sys.exit(f"instructions.sh --breakdown: {start.strip()[:60]!r} .. {end.strip()[:60]!r} not found in "
+                 "ingest_analytics_batch: update the cuts to sql/migrations/0002")
+    return s[:i] + instead + s[j:]
+variants = {
+    # the fast path's CASE and its reason: every event valid
+    'no_validation': lambda s: cut(s, "          CASE\n            WHEN (pg_catalog.jsonb_typeof(t.e) = 'object'",
+                                   "\n        FROM pg_catalog.jsonb_array_elements(events)", "          NULL::text AS reason"),
+    'no_marks_rollups': lambda s: cut(cut(s, "      ), wanted_marks AS (", "      ), agg AS ("),
+                                      "      ), target_category AS (", "      ), outcome AS ("),
+    'no_last_statement': lambda s: cut(s, "  -- Last, the rows other batches share", "  RETURN result;"),
+}
+print("DROP SCHEMA IF EXISTS bench_variants CASCADE; CREATE SCHEMA bench_variants;")
+print("GRANT USAGE ON SCHEMA bench_variants TO anon;")
+for name, make in variants.items():
+    body = make(ours).replace('FUNCTION public.ingest_analytics_batch', f'FUNCTION bench_variants.{name}', 1)
+    print(body.rstrip() + ";")
+    print(f"GRANT EXECUTE ON FUNCTION bench_variants.{name}(jsonb) TO anon;")
+PY
+  q -c "SET client_min_messages = warning" -f "$dir/variants.sql" >/dev/null
+fi
 as_owner "$PGBIN/pg_ctl" -D "$dir/cluster/data" -m fast -w stop >/dev/null
 
 # count FUNCTION SIZE CALLS -> instructions of a single-user backend that empties the
@@ -104,3 +141,28 @@ m = lambda x: f"{x / 1e6:.2f} M"
 print(f"| {size} | {m(seed)} | {m(ours)} | {m(floor)} | {ours / seed:.2f} | {ours / floor:.2f} | {floor / seed:.2f} | {ours // size:,} |")
 PY
 done
+
+[ $breakdown = 1 ] || exit 0
+echo
+echo "What the parts of ours cost (ours minus ours without the part; bench_variants.*, never shipped)"
+echo
+echo "| size | ours Ir/call | validation | marks and rollups | last statement (rate limits, sessions) | the rest | floor Ir/call |"
+echo "|---:|---:|---:|---:|---:|---:|---:|"
+for size in $sizes; do
+  declare -A part=()
+  whole=$(( ( $(count public.ingest_analytics_batch "$size" "${n2[$size]}") - $(count public.ingest_analytics_batch "$size" "${n1[$size]}") ) / (n2[$size] - n1[$size]) ))
+  floor=$(( ( $(count floor_baseline.ingest_analytics_batch "$size" "${n2[$size]}") - $(count floor_baseline.ingest_analytics_batch "$size" "${n1[$size]}") ) / (n2[$size] - n1[$size]) ))
+  for v in no_validation no_marks_rollups no_last_statement; do
+    a=$(count "bench_variants.$v" "$size" "${n1[$size]}"); b=$(count "bench_variants.$v" "$size" "${n2[$size]}")
+    part[$v]=$(( whole - (b - a) / (n2[$size] - n1[$size]) ))
+    echo "counted: ours $v, $size events/call: ${part[$v]} instructions per call for that part" >&2
+  done
+  python3 - "$size" "$whole" "${part[no_validation]}" "${part[no_marks_rollups]}" "${part[no_last_statement]}" "$floor" <<'PY'
+import sys
+size, whole, val, mr, last, floor = int(sys.argv[1]), *map(int, sys.argv[2:])
+f = lambda x: f"{x / 1e6:.2f} M ({100 * x / whole:.0f} %)"
+rest = whole - val - mr - last
+print(f"| {size} | {whole / 1e6:.2f} M | {f(val)} | {f(mr)} | {f(last)} | {f(rest)} | {floor / 1e6:.2f} M |")
+PY
+done
+
