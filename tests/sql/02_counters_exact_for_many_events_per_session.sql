@@ -1,8 +1,9 @@
 -- Session counters add every event of a batch (3 page views add 3), last_seen is the
 -- latest event time (not NOW()), first_seen the earliest, and a session the batch
--- never opened is created and counted.
+-- never opened is created and counted. A session's card attributes are its session
+-- event's when the batch has one, else any event's.
 BEGIN;
-SELECT plan(7);
+SELECT plan(9);
 
 SELECT test_support.as_anon();
 SELECT is(
@@ -42,6 +43,24 @@ SELECT is((SELECT sum(unique_sessions) FROM analytics.daily_rollups WHERE kind =
   'both sessions are counted once in the daily rollup');
 SELECT is((SELECT category FROM (SELECT click_category AS category FROM analytics.clicks WHERE session_id = 's_unopened') c),
   'aiAgent', 'a click without clickCategory gets the seed''s category rule');
+
+-- Card attributes: the session event's (its empty contactId is none, so the page view's
+-- counts), user agent and referrer from the session event; without a session event, the
+-- events' own values ('' stays '' for a share code, is none for a contact).
+SELECT test_support.as_anon();
+SELECT ingest_analytics_batch(jsonb_build_array(
+  test_support.ev('page_view', 's_attrs', '{"shareCode":"zeta","contactId":"c9"}', -2000),
+  test_support.ev('session', 's_attrs', '{"shareCode":"alpha","contactId":"","userAgent":"UA-1"}', -3000),
+  test_support.ev('page_view', 's_attrs2', '{"shareCode":"","contactId":""}', -1000)));
+RESET ROLE;
+SELECT results_eq(
+  $$SELECT share_code, contact_id, user_agent, referrer FROM analytics.sessions WHERE session_id = 's_attrs'$$,
+  $$VALUES ('alpha', 'c9', 'UA-1', 'https://example.com')$$,
+  'a session takes its session event''s card attributes, user agent and referrer');
+SELECT results_eq(
+  $$SELECT share_code, contact_id, user_agent FROM analytics.sessions WHERE session_id = 's_attrs2'$$,
+  $$VALUES ('', NULL::text, NULL::text)$$,
+  'without a session event, the events'' own values');
 
 SELECT * FROM finish();
 ROLLBACK;
