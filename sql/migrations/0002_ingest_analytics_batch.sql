@@ -380,27 +380,39 @@ BEGIN
                x.d ->> 'userAgent' AS user_agent, x.d ->> 'referrer' AS referrer, x.d ->> 'pageType' AS page_type,
                x.d ->> 'clickTarget' AS click_target, x.d ->> 'clickCategory' AS click_category
           OFFSET 0) AS f
+      ), valid AS NOT MATERIALIZED (
+        -- The events to store, their fields converted as stored. Inlined into each raw
+        -- insert (each reads only its kind, so every event is converted once): a
+        -- materialised copy in between cost ~3 % at 500 events (bench/sql/instructions.sh).
+        -- Events without an eventId get a random one in the insert: a volatile function
+        -- here would force the copy.
+        SELECT c.kind, c.event_id::uuid AS event_id, c.session_id, c.user_code, c.share_code,
+               nullif(c.contact_id, '') AS contact_id, pg_catalog.to_timestamp(c.ts::numeric / 1000) AS occurred_at,
+               c.page_type, c.click_target,
+               CASE WHEN c.kind = 'click'
+                    THEN coalesce(nullif(c.click_category, ''), analytics.default_click_category(c.click_target)) END
+                 AS click_category,
+               c.user_agent, c.referrer
+        FROM checked AS c
+        WHERE c.reason IS NULL AND (v_skip IS NULL OR c.idx <> ALL (v_skip))
       ), ins_s AS (
         -- Raw inserts, each in event_id order; only rows really inserted ("fresh", from
         -- RETURNING) drive the counters and rollups. Plain inserts: an event already stored
-        -- makes its unique dedupe index raise, handled below. Each reads its kind's valid
-        -- events straight from checked and converts their fields itself (an event goes to
-        -- one insert only): a materialised step in between cost ~3 % at 500 events
-        -- (bench/sql/instructions.sh).
+        -- makes its unique dedupe index raise, handled below.
         INSERT INTO analytics.session_events AS t (event_id, session_id, user_code, share_code, contact_id,
                                                    started_at, user_agent, referrer)
-        SELECT coalesce(v.event_id::uuid, pg_catalog.gen_random_uuid()), v.session_id, v.user_code, v.share_code, nullif(v.contact_id, ''),
-               pg_catalog.to_timestamp(v.ts::numeric / 1000), v.user_agent, v.referrer
-        FROM checked AS v WHERE v.reason IS NULL AND (v_skip IS NULL OR v.idx <> ALL (v_skip)) AND v.kind = 'session'
+        SELECT coalesce(v.event_id, pg_catalog.gen_random_uuid()), v.session_id, v.user_code, v.share_code, v.contact_id, v.occurred_at,
+               v.user_agent, v.referrer
+        FROM valid AS v WHERE v.kind = 'session'
         ORDER BY 1
         RETURNING 'session'::text AS kind, t.event_id, t.session_id, t.user_code, t.share_code, t.contact_id,
                   t.started_at AS occurred_at, NULL::text AS page_type, NULL::text AS click_target,
                   NULL::text AS click_category, t.user_agent, t.referrer
       ), ins_p AS (
         INSERT INTO analytics.page_views AS t (event_id, session_id, user_code, share_code, contact_id, page_type, viewed_at)
-        SELECT coalesce(v.event_id::uuid, pg_catalog.gen_random_uuid()), v.session_id, v.user_code, v.share_code, nullif(v.contact_id, ''),
-               v.page_type, pg_catalog.to_timestamp(v.ts::numeric / 1000)
-        FROM checked AS v WHERE v.reason IS NULL AND (v_skip IS NULL OR v.idx <> ALL (v_skip)) AND v.kind = 'page_view'
+        SELECT coalesce(v.event_id, pg_catalog.gen_random_uuid()), v.session_id, v.user_code, v.share_code, v.contact_id, v.page_type,
+               v.occurred_at
+        FROM valid AS v WHERE v.kind = 'page_view'
         ORDER BY 1
         RETURNING 'page_view'::text AS kind, t.event_id, t.session_id, t.user_code, t.share_code, t.contact_id,
                   t.viewed_at AS occurred_at, t.page_type, NULL::text AS click_target, NULL::text AS click_category,
@@ -408,10 +420,9 @@ BEGIN
       ), ins_c AS (
         INSERT INTO analytics.clicks AS t (event_id, session_id, user_code, share_code, contact_id,
                                            click_target, click_category, clicked_at)
-        SELECT coalesce(v.event_id::uuid, pg_catalog.gen_random_uuid()), v.session_id, v.user_code, v.share_code, nullif(v.contact_id, ''),
-               v.click_target,
-               coalesce(nullif(v.click_category, ''), analytics.default_click_category(v.click_target)), pg_catalog.to_timestamp(v.ts::numeric / 1000)
-        FROM checked AS v WHERE v.reason IS NULL AND (v_skip IS NULL OR v.idx <> ALL (v_skip)) AND v.kind = 'click'
+        SELECT coalesce(v.event_id, pg_catalog.gen_random_uuid()), v.session_id, v.user_code, v.share_code, v.contact_id, v.click_target,
+               v.click_category, v.occurred_at
+        FROM valid AS v WHERE v.kind = 'click'
         ORDER BY 1
         RETURNING 'click'::text AS kind, t.event_id, t.session_id, t.user_code, t.share_code, t.contact_id,
                   t.clicked_at AS occurred_at, NULL::text AS page_type, t.click_target, t.click_category,
