@@ -116,25 +116,28 @@ count() {
   if grep -q 'ERROR:' "$work/log"; then grep -m3 'ERROR:' "$work/log" >&2; return 1; fi
   sed -n 's/^\(summary\|totals\): \([0-9]*\).*/\2/p' "$work/callgrind.out" | head -1
 }
+# per_call FUNCTION SIZE -> instructions per call: the marginal count between the short
+# and the long run
+per_call() {
+  local a b
+  a=$(count "$1" "$2" "${n1[$2]}"); b=$(count "$1" "$2" "${n2[$2]}")
+  echo $(( (b - a) / (n2[$2] - n1[$2]) ))
+}
 
 echo "Server instructions per ingest call (callgrind, PostgreSQL 15 single-user backend, browser batches;"
 echo "marginal count between ${n1[20]} and ${n2[20]} calls at 20 events, ${n1[100]}/${n2[100]} at 100, ${n1[500]}/${n2[500]} at 500; lower is better)"
 echo
 echo "| size | seed Ir/call | ours Ir/call | floor Ir/call | ours÷seed | ours÷floor | floor÷seed | ours Ir/event |"
 echo "|---:|---:|---:|---:|---:|---:|---:|---:|"
+declare -A fns=([seed]=seed_baseline.ingest_analytics_batch [ours]=public.ingest_analytics_batch
+                [floor]=floor_baseline.ingest_analytics_batch)
+declare -A ir=()   # ir[who,size]: instructions per call, kept for the breakdown
 for size in $sizes; do
-  declare -A ir=()
   for who in seed ours floor; do
-    case $who in
-      seed) fn=seed_baseline.ingest_analytics_batch ;;
-      ours) fn=public.ingest_analytics_batch ;;
-      floor) fn=floor_baseline.ingest_analytics_batch ;;
-    esac
-    a=$(count "$fn" "$size" "${n1[$size]}"); b=$(count "$fn" "$size" "${n2[$size]}")
-    ir[$who]=$(( (b - a) / (n2[$size] - n1[$size]) ))
-    echo "counted: $who, $size events/call: ${ir[$who]} instructions per call" >&2
+    ir[$who,$size]=$(per_call "${fns[$who]}" "$size")
+    echo "counted: $who, $size events/call: ${ir[$who,$size]} instructions per call" >&2
   done
-  python3 - "$size" "${ir[seed]}" "${ir[ours]}" "${ir[floor]}" <<'PY'
+  python3 - "$size" "${ir[seed,$size]}" "${ir[ours,$size]}" "${ir[floor,$size]}" <<'PY'
 import sys
 size, seed, ours, floor = int(sys.argv[1]), *map(int, sys.argv[2:])
 m = lambda x: f"{x / 1e6:.2f} M"
@@ -150,14 +153,12 @@ echo "| size | ours Ir/call | validation | marks and rollups | last statement (r
 echo "|---:|---:|---:|---:|---:|---:|---:|"
 for size in $sizes; do
   declare -A part=()
-  whole=$(( ( $(count public.ingest_analytics_batch "$size" "${n2[$size]}") - $(count public.ingest_analytics_batch "$size" "${n1[$size]}") ) / (n2[$size] - n1[$size]) ))
-  floor=$(( ( $(count floor_baseline.ingest_analytics_batch "$size" "${n2[$size]}") - $(count floor_baseline.ingest_analytics_batch "$size" "${n1[$size]}") ) / (n2[$size] - n1[$size]) ))
+  whole=${ir[ours,$size]}
   for v in no_validation no_marks_rollups no_last_statement; do
-    a=$(count "bench_variants.$v" "$size" "${n1[$size]}"); b=$(count "bench_variants.$v" "$size" "${n2[$size]}")
-    part[$v]=$(( whole - (b - a) / (n2[$size] - n1[$size]) ))
+    part[$v]=$(( whole - $(per_call "bench_variants.$v" "$size") ))
     echo "counted: ours $v, $size events/call: ${part[$v]} instructions per call for that part" >&2
   done
-  python3 - "$size" "$whole" "${part[no_validation]}" "${part[no_marks_rollups]}" "${part[no_last_statement]}" "$floor" <<'PY'
+  python3 - "$size" "$whole" "${part[no_validation]}" "${part[no_marks_rollups]}" "${part[no_last_statement]}" "${ir[floor,$size]}" <<'PY'
 import sys
 size, whole, val, mr, last, floor = int(sys.argv[1]), *map(int, sys.argv[2:])
 f = lambda x: f"{x / 1e6:.2f} M ({100 * x / whole:.0f} %)"
