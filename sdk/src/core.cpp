@@ -105,35 +105,21 @@ int Core::check_can_track(double now_ms, std::int64_t& now) {
 int Core::track_session(double now_ms, std::string_view user_agent, std::string_view referrer) {
   std::int64_t now;
   if (int rc = check_can_track(now_ms, now); rc < 0) return rc;
-  const std::string id = uuids_.next(now, rng_);
   EventFields f;
   f.type = EventType::Session;
-  f.event_id = id;
-  f.session_id = sessions_.touch(user_code_, share_code_, now, cfg_.session_timeout_ms, rng_);
-  f.user_code = user_code_;
-  f.share_code = share_code_;
-  f.contact_id = contact_id_;
   f.user_agent = user_agent;
   f.referrer = referrer;
-  f.timestamp = now;
-  return enqueue(build_event(f, static_cast<std::size_t>(cfg_.max_string_bytes), stats_.truncated), now);
+  return track(f, now);
 }
 
 int Core::track_page_view(double now_ms, std::string_view page_type) {
   std::int64_t now;
   if (int rc = check_can_track(now_ms, now); rc < 0) return rc;
   if (page_type.empty()) return fail(kInvalidArgument, "trackPageView: pageType must be non-empty");
-  const std::string id = uuids_.next(now, rng_);
   EventFields f;
   f.type = EventType::PageView;
-  f.event_id = id;
-  f.session_id = sessions_.touch(user_code_, share_code_, now, cfg_.session_timeout_ms, rng_);
-  f.user_code = user_code_;
-  f.share_code = share_code_;
-  f.contact_id = contact_id_;
   f.page_type = page_type;
-  f.timestamp = now;
-  return enqueue(build_event(f, static_cast<std::size_t>(cfg_.max_string_bytes), stats_.truncated), now);
+  return track(f, now);
 }
 
 int Core::track_click(double now_ms, std::string_view target) {
@@ -143,16 +129,24 @@ int Core::track_click(double now_ms, std::string_view target) {
   // Categorise the repaired text: the same string the server will store.
   std::string clean;
   append_sanitized(clean, target, static_cast<std::size_t>(cfg_.max_string_bytes));
-  const std::string id = uuids_.next(now, rng_);
   EventFields f;
   f.type = EventType::Click;
+  f.click_target = target;
+  f.click_category = clik::click_category(cfg_.click_rules, clean);
+  return track(f, now);
+}
+
+// What every tracked event shares, filled in once for the three track_* calls: a new
+// event id, the session (touched now: it may start a new one), the identity from
+// setIdentity and the time. The id is made before the session is touched, as both
+// draw from rng_ and the order fixes what a seeded core generates.
+int Core::track(EventFields& f, std::int64_t now) {
+  const std::string id = uuids_.next(now, rng_);
   f.event_id = id;
   f.session_id = sessions_.touch(user_code_, share_code_, now, cfg_.session_timeout_ms, rng_);
   f.user_code = user_code_;
   f.share_code = share_code_;
   f.contact_id = contact_id_;
-  f.click_target = target;
-  f.click_category = clik::click_category(cfg_.click_rules, clean);
   f.timestamp = now;
   return enqueue(build_event(f, static_cast<std::size_t>(cfg_.max_string_bytes), stats_.truncated), now);
 }

@@ -5,7 +5,7 @@
 import pg from 'pg';
 import { fileURLToPath } from 'node:url';
 import { dirname, join } from 'node:path';
-import { startCluster } from '../support/pg-cluster.mjs';
+import { freshDatabase as freshDatabaseNamed } from '../support/fresh-database.mjs';
 import { startGateway } from '../../dev/gateway/gateway.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -15,34 +15,8 @@ export const FIXTURES = [
   join(here, 'fixtures', '10_gateway_fixtures.sql'),
 ];
 
-let counter = 0;
-
-/** A new empty database; drop() removes it (and the cluster if this file started one). */
-export async function freshDatabase() {
-  let cluster = null;
-  let base = process.env.CLIK_TEST_PG_URL;
-  if (!base) {
-    cluster = await startCluster();
-    base = cluster.url;
-  }
-  const name = `gw_${process.pid}_${Date.now()}_${counter++}`;
-  const admin = new pg.Client({ connectionString: base });
-  await admin.connect();
-  await admin.query(`create database ${name}`);
-  await admin.end();
-  const url = new URL(base);
-  url.pathname = `/${name}`;
-  return {
-    url: url.toString(),
-    async drop() {
-      const c = new pg.Client({ connectionString: base });
-      await c.connect();
-      await c.query(`drop database if exists ${name} with (force)`);
-      await c.end();
-      if (cluster) cluster.stop();
-    },
-  };
-}
+/** A new empty database (tests/support/fresh-database.mjs) named for this suite. */
+export const freshDatabase = () => freshDatabaseNamed('gw');
 
 /**
  * A gateway on a fresh database with the gateway fixtures (and, with

@@ -4,38 +4,12 @@
 // repo's sql/; an RPC helper that speaks like supabase-js; and a fingerprint of
 // everything an attacker could change, so a test can assert "nothing changed".
 import pg from 'pg';
-import { startCluster } from '../support/pg-cluster.mjs';
+import { freshDatabase as freshDatabaseNamed } from '../support/fresh-database.mjs';
 import { startGateway } from '../../dev/gateway/gateway.mjs';
 export { prng } from '../support/fault-proxy.mjs';
 
-let counter = 0;
-
-/** A new empty database; drop() removes it (and the cluster if this call started one). */
-export async function freshDatabase(prefix = 'rel') {
-  let cluster = null;
-  let base = process.env.CLIK_TEST_PG_URL;
-  if (!base) {
-    cluster = await startCluster();
-    base = cluster.url;
-  }
-  const name = `${prefix}_${process.pid}_${Date.now()}_${counter++}`;
-  const admin = new pg.Client({ connectionString: base });
-  await admin.connect();
-  await admin.query(`create database ${name}`);
-  await admin.end();
-  const url = new URL(base);
-  url.pathname = `/${name}`;
-  return {
-    url: url.toString(),
-    async drop() {
-      const c = new pg.Client({ connectionString: base });
-      await c.connect();
-      await c.query(`drop database if exists ${name} with (force)`);
-      await c.end();
-      if (cluster) cluster.stop();
-    },
-  };
-}
+/** A new empty database (tests/support/fresh-database.mjs); prefix names the suite. */
+export const freshDatabase = (prefix = 'rel') => freshDatabaseNamed(prefix);
 
 /**
  * The product's server path: PostgreSQL 15 with sql/ applied, behind the dev

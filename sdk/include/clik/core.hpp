@@ -107,6 +107,7 @@ class Core {
   int fail(int code, std::string message);
   int check_time(double now_ms, std::int64_t& out);
   int check_can_track(double now_ms, std::int64_t& now);
+  int track(EventFields& f, std::int64_t now);
   int enqueue(Event&& e, std::int64_t now);
   void enforce_queue_limit();
   void expire(std::int64_t now);
