@@ -54,7 +54,7 @@ bool decode_event(const JsonValue& item, EventFields& f) {
 
 }  // namespace
 
-DecodeResult decode_snapshot(std::string_view text, const std::function<void(const EventFields&)>& sink) {
+DecodeResult decode_snapshot(std::string_view text, FunctionRef<void(const EventFields&)> sink) {
   DecodeResult r;
   const JsonDocument doc(text);
   const JsonValue j = doc.root();

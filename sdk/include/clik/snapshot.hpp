@@ -3,10 +3,10 @@
 // as the server would see it and a snapshot from another version is refused.
 #pragma once
 #include <cstdint>
-#include <functional>
 #include <string>
 #include <string_view>
 #include "clik/event.hpp"
+#include "clik/function_ref.hpp"
 
 namespace clik {
 
@@ -23,6 +23,6 @@ struct DecodeResult {
 
 // Calls `sink` with each well-formed event's fields (strings still unsanitised:
 // the caller rebuilds the event through build_event). Never throws.
-DecodeResult decode_snapshot(std::string_view text, const std::function<void(const EventFields&)>& sink);
+DecodeResult decode_snapshot(std::string_view text, FunctionRef<void(const EventFields&)> sink);
 
 }  // namespace clik
