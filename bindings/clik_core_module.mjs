@@ -136,137 +136,57 @@ function coreClass(ex) {
     return invalidCall(this, typeof message === 'string' ? message : String(message));
   };
 
-  // --- calls made a few times per page ---
+  // The methods of bindings/clik_core.d.ts, one wasm export each, as
+  // "name:arguments:result". The export is clik_ + the name in snake case. Arguments,
+  // in order: 'n' a number, passed as is; 's' a string (null or undefined: ""),
+  // written to the input buffer and passed as its UTF-8 length after the numbers;
+  // 'b' a truthy value, passed as 1 or 0. Result: 's' the string the call left in
+  // the output buffer, 'i' a number, 'u' an unsigned 32-bit number, 'b' a boolean,
+  // nothing when empty. An argument of the wrong type makes the call an error value
+  // instead: "" for a string result, -1 (CoreError.INVALID_ARGUMENT) for a number.
+  // Written as data, not one function per method: this glue is part of what every
+  // page with the script tag downloads. trackClick, the one call per event, and
+  // configure, whose error value is its message, are written out below.
+  var METHODS = ('seed:s: setIdentity:sss:i sessionId:n:s clickCategory:s:s requestTimeoutMs::i ' +
+    'restore:sn:i sessionState::s sessionRevision::u restoreSession:s:i setEnabled:b: stats::s ' +
+    'lastError::s trackPageView:ns:i trackSession:nss:i onResult:nnnss:i pollBatch:n:s ' +
+    'pollUrgent:n:s nextDeadline:n:i snapshot::s snapshotSince:n:s persistMark::i heldFloor::i ' +
+    'dirty::b markPersisted:: requestId::i').split(' ');
+  METHODS.forEach(function (spec) {
+    var parts = spec.split(':'), name = parts[0], kinds = parts[1], result = parts[2];
+    var fn = ex['clik_' + name.replace(/[A-Z]/g, function (c) { return '_' + c.toLowerCase(); })];
+    var invalid = result === 's' ? '' : result ? -1 : undefined;
+    var strings = kinds.indexOf('s') >= 0;
+    proto[name] = function () {
+      var p = self(this), args = [p], text = [];
+      for (var i = 0; i < kinds.length; i++) {
+        var v = arguments[i];
+        if (kinds[i] === 'b') args.push(v ? 1 : 0);
+        else if (!ok(this, name, i, kinds[i], v)) return invalid;
+        else (kinds[i] === 's' ? text : args).push(v);
+      }
+      if (strings) {
+        put(p, text[0], text[1], text[2]);
+        args.push(lenA, lenB, lenC);
+      }
+      var r = fn.apply(null, args.slice(0, 1 + kinds.length));
+      r = result === 's' ? take(p, r) : result === 'u' ? r >>> 0 : result === 'b' ? r !== 0 : result ? r : undefined;
+      return strings ? done(p, r) : r;
+    };
+  });
+
   proto['configure'] = function (json) {
     var p = self(this);
     if (!ok(this, 'configure', 0, 's', json)) return this['lastError']();
     put(p, json);
     return done(p, take(p, ex.clik_configure(p, lenA)));
   };
-  proto['seed'] = function (hex) {
-    var p = self(this);
-    if (!ok(this, 'seed', 0, 's', hex)) return;
-    put(p, hex);
-    done(p, ex.clik_seed(p, lenA));
-  };
-  proto['setIdentity'] = function (userCode, shareCode, contactId) {
-    var p = self(this);
-    if (!ok(this, 'setIdentity', 0, 's', userCode) || !ok(this, 'setIdentity', 1, 's', shareCode) ||
-        !ok(this, 'setIdentity', 2, 's', contactId)) return -1;
-    put(p, userCode, shareCode, contactId);
-    return done(p, ex.clik_set_identity(p, lenA, lenB, lenC));
-  };
-  proto['sessionId'] = function (now) {
-    var p = self(this);
-    if (!ok(this, 'sessionId', 0, 'n', now)) return '';
-    return take(p, ex.clik_session_id(p, now));
-  };
-  proto['clickCategory'] = function (target) {
-    var p = self(this);
-    if (!ok(this, 'clickCategory', 0, 's', target)) return '';
-    put(p, target);
-    return done(p, take(p, ex.clik_click_category(p, lenA)));
-  };
-  proto['requestTimeoutMs'] = function () {
-    return ex.clik_request_timeout_ms(self(this));
-  };
-  proto['restore'] = function (snapshot, now) {
-    var p = self(this);
-    if (!ok(this, 'restore', 0, 's', snapshot) || !ok(this, 'restore', 1, 'n', now)) return -1;
-    put(p, snapshot);
-    return done(p, ex.clik_restore(p, now, lenA));
-  };
-  proto['sessionState'] = function () {
-    var p = self(this);
-    return take(p, ex.clik_session_state(p));
-  };
-  proto['sessionRevision'] = function () {
-    return ex.clik_session_revision(self(this)) >>> 0;
-  };
-  proto['restoreSession'] = function (state) {
-    var p = self(this);
-    if (!ok(this, 'restoreSession', 0, 's', state)) return -1;
-    put(p, state);
-    return done(p, ex.clik_restore_session(p, lenA));
-  };
-  proto['setEnabled'] = function (enabled) {
-    ex.clik_set_enabled(self(this), enabled ? 1 : 0);
-  };
-  proto['stats'] = function () {
-    var p = self(this);
-    return take(p, ex.clik_stats(p));
-  };
-  proto['lastError'] = function () {
-    var p = self(this);
-    return take(p, ex.clik_last_error(p));
-  };
-
-  // --- calls made per event and per flush ---
+  // Per event: written out, as the loop above costs more than the call itself.
   proto['trackClick'] = function (now, target) {
     var p = self(this);
     if (!ok(this, 'trackClick', 0, 'n', now) || !ok(this, 'trackClick', 1, 's', target)) return -1;
     put(p, target);
     return done(p, ex.clik_track_click(p, now, lenA));
-  };
-  proto['trackPageView'] = function (now, pageType) {
-    var p = self(this);
-    if (!ok(this, 'trackPageView', 0, 'n', now) || !ok(this, 'trackPageView', 1, 's', pageType)) return -1;
-    put(p, pageType);
-    return done(p, ex.clik_track_page_view(p, now, lenA));
-  };
-  proto['trackSession'] = function (now, userAgent, referrer) {
-    var p = self(this);
-    if (!ok(this, 'trackSession', 0, 'n', now) || !ok(this, 'trackSession', 1, 's', userAgent) ||
-        !ok(this, 'trackSession', 2, 's', referrer)) return -1;
-    put(p, userAgent, referrer);
-    return done(p, ex.clik_track_session(p, now, lenA, lenB));
-  };
-  proto['onResult'] = function (requestId, now, status, retryAfter, body) {
-    var p = self(this);
-    if (!ok(this, 'onResult', 0, 'n', requestId) || !ok(this, 'onResult', 1, 'n', now) ||
-        !ok(this, 'onResult', 2, 'n', status) || !ok(this, 'onResult', 3, 's', retryAfter) ||
-        !ok(this, 'onResult', 4, 's', body)) return -1;
-    put(p, retryAfter, body);
-    return done(p, ex.clik_on_result(p, requestId, now, status, lenA, lenB));
-  };
-  proto['pollBatch'] = function (now) {
-    var p = self(this);
-    if (!ok(this, 'pollBatch', 0, 'n', now)) return '';
-    return take(p, ex.clik_poll_batch(p, now));
-  };
-  proto['pollUrgent'] = function (now) {
-    var p = self(this);
-    if (!ok(this, 'pollUrgent', 0, 'n', now)) return '';
-    return take(p, ex.clik_poll_urgent(p, now));
-  };
-  proto['nextDeadline'] = function (now) {
-    var p = self(this);
-    if (!ok(this, 'nextDeadline', 0, 'n', now)) return -1;
-    return ex.clik_next_deadline(p, now);
-  };
-  proto['snapshot'] = function () {
-    var p = self(this);
-    return take(p, ex.clik_snapshot(p));
-  };
-  proto['snapshotSince'] = function (mark) {
-    var p = self(this);
-    if (!ok(this, 'snapshotSince', 0, 'n', mark)) return '';
-    return take(p, ex.clik_snapshot_since(p, mark));
-  };
-  proto['persistMark'] = function () {
-    return ex.clik_persist_mark(self(this));
-  };
-  proto['heldFloor'] = function () {
-    return ex.clik_held_floor(self(this));
-  };
-  proto['dirty'] = function () {
-    return ex.clik_dirty(self(this)) !== 0;
-  };
-  proto['markPersisted'] = function () {
-    ex.clik_mark_persisted(self(this));
-  };
-  proto['requestId'] = function () {
-    return ex.clik_request_id(self(this));
   };
 
   return Core;
