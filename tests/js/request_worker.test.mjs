@@ -103,6 +103,11 @@ test('normal batches are fetched by the worker; the page makes no request and th
 test('through the worker, 429 with Retry-After: 30 waits 30 s; 503 is retried with the same eventIds', async () => {
   const env = new WorkerEnv();
   const s = setup({ ...env.ports(), retryBaseMs: 1000, retryCapMs: 2000 });
+  // When each request reached the worker's fetch, on the fake clock: the 503's backoff
+  // is random (full jitter in [0, 2 s)), so the test checks times, not counts per step.
+  const sentAt = [];
+  const handle = env.net.handle.bind(env.net);
+  env.net.handle = (url, init) => { sentAt.push(s.clock.now()); return handle(url, init); };
   env.net.reply(
     { status: 429, headers: { 'Retry-After': '30' }, body: '{"code":"PT429","message":"slow down"}' },
     { status: 503, body: '{"code":"08006","message":"down"}' },
@@ -110,10 +115,10 @@ test('through the worker, 429 with Retry-After: 30 waits 30 s; 503 is retried wi
   await oneClickSent(s, env);
   await s.clock.advance(29900);
   assert.equal(env.net.requests.length, 1, 'not before Retry-After (the header crossed the worker)');
-  await s.clock.advance(200);
-  assert.equal(env.net.requests.length, 2);
-  await s.clock.advance(2100);
-  assert.equal(env.net.requests.length, 3, 'the 503 was retried within the 2 s backoff cap');
+  await s.clock.advance(2300);
+  assert.equal(env.net.requests.length, 3, 'the 429 waited 30 s, the 503 was retried within the 2 s backoff cap');
+  assert.ok(sentAt[1] - sentAt[0] >= 30000 && sentAt[1] - sentAt[0] <= 30200, `retry after ${sentAt[1] - sentAt[0]} ms, Retry-After said 30 s`);
+  assert.ok(sentAt[2] - sentAt[1] < 2000 + 100, `the 503 retry came ${sentAt[2] - sentAt[1]} ms later, the cap is 2 s`);
   const first = ids(env.net.requests[0].json.events);
   assert.deepEqual(ids(env.net.requests[1].json.events), first);
   assert.deepEqual(ids(env.net.requests[2].json.events), first);
