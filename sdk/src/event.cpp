@@ -62,10 +62,10 @@ Event build_event(const EventFields& f, std::size_t max_string_bytes, std::uint6
   e.id.assign(f.event_id.data(), f.event_id.size());
   std::string& out = e.json;
   // One allocation for the whole event: its keys, punctuation and two timestamps
-  // (kFrame: at most 191 B, a click with every field and 16-digit timestamps) plus its
-  // values as they usually go out.
-  // A fixed guess (256 B) was just short of a click event, so every click was
-  // copied once into a block twice its size and kept it while queued.
+  // (at most 191 B: a click with every field and 16-digit timestamps; kFrame leaves
+  // room for a few escaped characters) plus its values as they usually go out. A fixed
+  // guess (256 B) was just short of a click event, so every click was copied once into
+  // a block twice its size and kept it while queued.
   constexpr std::size_t kFrame = 224;
   std::size_t room = kFrame + e.id.size();
   for (const std::string_view v : {f.session_id, f.user_code, f.share_code, f.contact_id, f.user_agent,
